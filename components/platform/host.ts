@@ -1,0 +1,231 @@
+// DockerHost: where containers run. "local" is this machine's engine; "ec2" is an EC2 instance
+// with Docker from cloud-init, reached by the Docker provider over ssh:// once a retrying remote
+// check proves the engine answers.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as docker from "@pulumi/docker";
+import * as command from "@pulumi/command";
+import { dockerHostUserData } from "./cloudInit";
+import { cmd } from "./shell";
+
+/** A port a service placed on the host publishes, opened in the host's security group. */
+export interface HostIngress {
+    /** First and last port (inclusive). */
+    fromPort: number;
+    toPort: number;
+    protocol: "tcp" | "udp";
+    /** Who may connect. Never 0.0.0.0/0 unless the port is public by design. */
+    cidrs: string[];
+    description: string;
+}
+
+export interface Ec2HostArgs {
+    vpcId: pulumi.Input<string>;
+    /** Subnet of the host (private unless publicIp). */
+    subnetId: pulumi.Input<string>;
+    /** AZ of the subnet: the data volume must be in the same AZ. */
+    availabilityZone: pulumi.Input<string>;
+    instanceType: string;
+    /** AMI login user. */
+    sshUser: string;
+    /** OpenSSH public key installed for sshUser. */
+    sshPublicKey: string;
+    /** Private half, a secret: used by remote commands. The Docker provider uses the ssh agent. */
+    sshPrivateKey: pulumi.Input<string>;
+    /** CIDRs allowed to SSH in (never the world). */
+    sshAllowedCidrs: string[];
+    /** Ports the placed services publish. */
+    ingress: HostIngress[];
+    /** Give the host a public IPv4 (only for hosts that are an ingress by design). */
+    publicIp: boolean;
+    /** Data volume size, GiB (encrypted gp3, kept when the host is replaced or the stack destroyed). */
+    dataVolumeGiB: number;
+    /** Keep the data volume on destroy (default true). */
+    retainData: boolean;
+    /** Optional "user@host" jump host for ssh. */
+    bastion?: string;
+    /** Extra user-data shell (e.g. Nitro Enclaves set-up). */
+    extraUserData?: pulumi.Input<string>;
+    /** Extra IAM policy ARNs for the instance role (least privilege: only what placed services need). */
+    extraPolicyArns?: pulumi.Input<string>[];
+    /** Enable Nitro Enclaves on the instance. */
+    enclave?: boolean;
+    /** Seconds the engine check keeps retrying. */
+    readyTimeoutSeconds?: number;
+}
+
+export interface DockerHostArgs {
+    kind: "local" | "ec2";
+    /** local: the address peers use to reach services on this machine (e.g. 127.0.0.1). */
+    localAddress?: string;
+    /** local: the Docker endpoint (default: the engine's socket). */
+    localDockerHost?: string;
+    /** local: directory for host-path data (genesis files, keys); ec2 uses its data volume. */
+    localDataDir?: string;
+    ec2?: Ec2HostArgs;
+}
+
+/** Where the data volume is mounted on EC2 hosts. */
+export const EC2_DATA_DIR = "/data";
+
+/** Docker CLI options for reaching an EC2 host over ssh (the agent holds the key). */
+export function dockerSshOpts(bastion?: string): string[] {
+    const opts = ["-o", "StrictHostKeyChecking=accept-new", "-o", "ServerAliveInterval=30"];
+    return bastion ? [...opts, "-J", bastion] : opts;
+}
+
+/** The remote check that gates the Docker provider: retries until `docker info` answers. */
+export function engineReadyScript(timeoutSeconds: number): string {
+    return [
+        `deadline=$((SECONDS + ${Math.floor(timeoutSeconds)}))`,
+        "until sudo docker info >/dev/null 2>&1; do",
+        `  if [ "$SECONDS" -ge "$deadline" ]; then echo "docker engine did not answer within ${Math.floor(timeoutSeconds)}s" >&2; exit 1; fi`,
+        "  sleep 5",
+        "done",
+        "sudo docker version --format '{{.Server.Version}}'",
+    ].join("\n");
+}
+
+export class DockerHost extends pulumi.ComponentResource {
+    /** The Docker provider every container on this host must use. */
+    readonly provider: docker.Provider;
+    /** Address peers use to reach services on this host. */
+    readonly address: pulumi.Output<string>;
+    /** Directory for host-path data (keys, genesis files). */
+    readonly dataDir: string;
+    readonly kind: "local" | "ec2";
+    /** Resource gating anything that runs commands on the host (ec2: the engine check). */
+    readonly ready?: pulumi.Resource;
+    readonly instance?: aws.ec2.Instance;
+    readonly securityGroup?: aws.ec2.SecurityGroup;
+    readonly dataVolume?: aws.ebs.Volume;
+    private readonly connection?: pulumi.Output<command.types.input.remote.ConnectionArgs>;
+
+    constructor(name: string, args: DockerHostArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("chainfleet:platform:DockerHost", name, {}, opts);
+        this.kind = args.kind;
+        if (args.kind === "local") {
+            this.address = pulumi.output(args.localAddress ?? "127.0.0.1");
+            this.dataDir = args.localDataDir ?? "/opt/chainfleet";
+            this.provider = new docker.Provider(`${name}-docker`, { host: args.localDockerHost }, { parent: this });
+        } else {
+            const e = args.ec2;
+            if (!e) throw new Error(`DockerHost ${name}: kind "ec2" needs ec2 args`);
+            this.dataDir = EC2_DATA_DIR;
+            const built = buildEc2Host(this, name, e);
+            this.instance = built.instance;
+            this.securityGroup = built.securityGroup;
+            this.dataVolume = built.dataVolume;
+            this.address = built.instance.privateIp;
+            this.connection = pulumi.output({
+                host: built.instance.privateIp,
+                user: e.sshUser,
+                privateKey: pulumi.secret(e.sshPrivateKey),
+                ...(e.bastion ? { proxy: { host: e.bastion.split("@")[1], user: e.bastion.split("@")[0], privateKey: pulumi.secret(e.sshPrivateKey) } } : {}),
+            });
+            this.ready = new command.remote.Command(`${name}-engine-ready`, {
+                connection: this.connection,
+                create: engineReadyScript(e.readyTimeoutSeconds ?? 600),
+                triggers: [built.instance.id],
+            }, { parent: this, dependsOn: [built.attachment] });
+            this.provider = new docker.Provider(`${name}-docker`, {
+                host: pulumi.interpolate`ssh://${e.sshUser}@${built.instance.privateIp}`,
+                sshOpts: dockerSshOpts(e.bastion),
+            }, { parent: this, dependsOn: [this.ready] });
+        }
+        this.registerOutputs({ address: this.address, dataDir: this.dataDir });
+    }
+
+    /**
+     * Runs a script on this host: locally with bash in dev, over SSH in prod. The script is the
+     * whole text sent (no environment passing: sshd often refuses it).
+     */
+    run(name: string, script: pulumi.Input<string>, opts: pulumi.CustomResourceOptions & { triggers?: pulumi.Input<unknown>[]; deleteScript?: string } = {}): command.local.Command | command.remote.Command {
+        const { triggers, deleteScript, ...resourceOpts } = opts;
+        const dependsOn = [...toArray(resourceOpts.dependsOn), ...(this.ready ? [this.ready] : [])];
+        const o = { ...resourceOpts, dependsOn, parent: resourceOpts.parent ?? this };
+        if (this.kind === "local") {
+            return new command.local.Command(name, { create: script, delete: deleteScript, interpreter: ["/bin/bash", "-c"], triggers }, o);
+        }
+        return new command.remote.Command(name, { connection: this.connection!, create: script, delete: deleteScript, triggers }, o);
+    }
+
+    /** Prefix for privileged host commands: "sudo " on EC2 (the login user is not root), "" locally. */
+    get sudo(): string {
+        return this.kind === "ec2" ? "sudo " : "";
+    }
+
+    /** `docker` as run on this host by a script. */
+    dockerCli(...args: string[]): string {
+        return this.sudo + cmd("docker", ...args);
+    }
+}
+
+function toArray<T>(v: pulumi.Input<pulumi.Input<T>[]> | pulumi.Input<T> | undefined): pulumi.Input<T>[] {
+    if (v === undefined) return [];
+    return Array.isArray(v) ? v : [v as pulumi.Input<T>];
+}
+
+/** The security group rules of a host, as plain data (tested without mocks). */
+export function hostIngressRules(e: Pick<Ec2HostArgs, "sshAllowedCidrs" | "ingress">): HostIngress[] {
+    const rules: HostIngress[] = [];
+    if (e.sshAllowedCidrs.length > 0) {
+        rules.push({ fromPort: 22, toPort: 22, protocol: "tcp", cidrs: e.sshAllowedCidrs, description: "ssh for the Docker provider and host commands" });
+    }
+    for (const r of e.ingress) if (r.cidrs.length > 0) rules.push(r);
+    return rules;
+}
+
+function buildEc2Host(parent: DockerHost, name: string, e: Ec2HostArgs) {
+    const opts = { parent };
+    const securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
+        vpcId: e.vpcId,
+        description: `chainfleet Docker host ${name}: only the ports its services publish`,
+        ingress: hostIngressRules(e).map((r) => ({ fromPort: r.fromPort, toPort: r.toPort, protocol: r.protocol, cidrBlocks: r.cidrs, description: r.description })),
+        egress: [{ fromPort: 0, toPort: 0, protocol: "-1", cidrBlocks: ["0.0.0.0/0"], description: "updates, images, peers" }],
+        tags: { Name: `${name}-sg` },
+    }, opts);
+    const role = new aws.iam.Role(`${name}-role`, {
+        assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "ec2.amazonaws.com" }),
+    }, opts);
+    const policies = [aws.iam.ManagedPolicy.AmazonSSMManagedInstanceCore, ...(e.extraPolicyArns ?? [])];
+    policies.forEach((arn, i) => new aws.iam.RolePolicyAttachment(`${name}-policy-${i}`, { role: role.name, policyArn: arn }, opts));
+    const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, opts);
+    const keyPair = new aws.ec2.KeyPair(`${name}-key`, { publicKey: e.sshPublicKey }, opts);
+    const dataVolume = new aws.ebs.Volume(`${name}-data`, {
+        availabilityZone: e.availabilityZone,
+        size: e.dataVolumeGiB,
+        type: "gp3",
+        encrypted: true,
+        tags: { Name: `${name}-data`, "chainfleet:data": "true" },
+    }, { parent, retainOnDelete: e.retainData, protect: e.retainData });
+    const ami = aws.ec2.getAmiOutput({
+        mostRecent: true,
+        owners: ["amazon"],
+        filters: [{ name: "name", values: ["al2023-ami-2023.*-x86_64"] }],
+    }, opts);
+    const userData = pulumi.all([dataVolume.id, e.extraUserData ?? ""]).apply(([volumeId, extra]) =>
+        dockerHostUserData({ dataVolumeId: volumeId, dataDir: EC2_DATA_DIR, logMaxSize: "50m", logMaxFiles: 5, extra }));
+    const instance = new aws.ec2.Instance(`${name}-instance`, {
+        ami: ami.id,
+        instanceType: e.instanceType,
+        subnetId: e.subnetId,
+        vpcSecurityGroupIds: [securityGroup.id],
+        iamInstanceProfile: profile.name,
+        keyName: keyPair.keyName,
+        associatePublicIpAddress: e.publicIp,
+        metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 2 },
+        rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: 30 },
+        enclaveOptions: e.enclave ? { enabled: true } : undefined,
+        userData,
+        userDataReplaceOnChange: true,
+        tags: { Name: name },
+    }, { parent, ignoreChanges: ["ami"] });
+    const attachment = new aws.ec2.VolumeAttachment(`${name}-data-attach`, {
+        deviceName: "/dev/sdf",
+        volumeId: dataVolume.id,
+        instanceId: instance.id,
+        stopInstanceBeforeDetaching: true,
+    }, opts);
+    return { instance, securityGroup, dataVolume, attachment };
+}

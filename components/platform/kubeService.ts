@@ -1,0 +1,67 @@
+// KubeService: a stateless HTTP service on Kubernetes. Deployment + Service, optional Ingress with
+// TLS, PodDisruptionBudget, HPA and NetworkPolicy; secrets through a Secret and envFrom; an
+// optional migration Job that must succeed before the Deployment rolls out.
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import {
+    deploymentObject, hpaObject, ingressObject, IngressSpec, KubeServiceSpec, migrationJobObject, networkPolicyObject,
+    pdbObject, secretMetadata, serviceObject,
+} from "./kubeSpec";
+
+export interface KubeServiceArgs extends Omit<KubeServiceSpec, "secretName"> {
+    provider: k8s.Provider;
+    /** Secret env: stored in a Secret (never a ConfigMap) and read with envFrom. */
+    secretEnv?: Record<string, pulumi.Input<string>>;
+    /** One-shot migration run with the same image, env and secrets before the rollout. */
+    migration?: { command?: string[]; args?: string[] };
+    ingress?: IngressSpec;
+    /** PodDisruptionBudget (default: on when replicas ≥ 2). */
+    pdb?: boolean;
+    autoscaling?: { maxReplicas: number; cpuPercent: number };
+    /** Resources every object waits for (the namespace, the database). */
+    after?: pulumi.Resource[];
+}
+
+export class KubeService extends pulumi.ComponentResource {
+    readonly deployment: k8s.apps.v1.Deployment;
+    readonly service: k8s.core.v1.Service;
+    readonly migrationJob?: k8s.batch.v1.Job;
+    /** In-cluster URL: http://<app>.<namespace>.svc.cluster.local:<servicePort>. */
+    readonly clusterUrl: string;
+
+    constructor(name: string, args: KubeServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("chainfleet:platform:KubeService", name, {}, opts);
+        const after = args.after ?? [];
+        const child = { parent: this, provider: args.provider, dependsOn: after };
+        const { provider: _p, after: _a, secretEnv, migration, ingress, pdb, autoscaling, ...rest } = args;
+        void _p;
+        void _a;
+        const secretKeys = Object.keys(secretEnv ?? {});
+        const spec: KubeServiceSpec = { ...rest, secretName: secretKeys.length ? `${args.app}-secrets` : undefined };
+
+        const dependsOn: pulumi.Resource[] = [...after];
+        if (secretKeys.length > 0) {
+            const stringData = pulumi.secret(pulumi.all(secretEnv!).apply((v) => v as Record<string, string>));
+            dependsOn.push(new k8s.core.v1.Secret(`${name}-secrets`, {
+                metadata: secretMetadata(spec),
+                type: "Opaque",
+                stringData,
+            }, child));
+        }
+        if (migration) {
+            const job = migrationJobObject(spec, migration);
+            this.migrationJob = new k8s.batch.v1.Job(`${name}-migrate`, job, { ...child, dependsOn, deleteBeforeReplace: true, replaceOnChanges: ["spec"] });
+            dependsOn.push(this.migrationJob);
+        }
+        const deployment = deploymentObject(spec);
+        if (autoscaling) delete (deployment.spec as { replicas?: number }).replicas; // the HPA owns replicas
+        this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, deployment, { ...child, dependsOn });
+        this.service = new k8s.core.v1.Service(`${name}-service`, serviceObject(spec), child);
+        if (pdb ?? args.replicas >= 2) new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, pdbObject(spec), child);
+        if (autoscaling) new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, hpaObject(spec, autoscaling.maxReplicas, autoscaling.cpuPercent), child);
+        new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, networkPolicyObject(spec), child);
+        if (ingress) new k8s.networking.v1.Ingress(`${name}-ingress`, ingressObject(spec, ingress), { ...child, dependsOn: [...after, this.service] });
+        this.clusterUrl = `http://${args.app}.${args.namespace}.svc.cluster.local:${args.servicePort}`;
+        this.registerOutputs({ clusterUrl: this.clusterUrl });
+    }
+}

@@ -1,0 +1,70 @@
+// Network (prod): a VPC across ≥ 2 AZs with public and private subnets and NAT.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+
+export interface NetworkArgs {
+    /** VPC CIDR, /16 to /24. */
+    cidr: string;
+    /** AZs to span, ≥ 2. */
+    availabilityZones: number;
+    /** One NAT gateway for all private subnets, or one per AZ. */
+    natGateways: "single" | "perAz";
+}
+
+/** Splits a VPC CIDR into 2 × azCount equal subnets: public first, then private. */
+export function subnetCidrs(vpcCidr: string, azCount: number): { public: string[]; private: string[] } {
+    const [base, bitsText] = vpcCidr.split("/");
+    const bits = Number(bitsText);
+    const extra = Math.ceil(Math.log2(azCount * 2));
+    const newBits = bits + extra;
+    if (newBits > 28) throw new Error(`VPC ${vpcCidr} is too small for ${azCount * 2} subnets`);
+    const start = base.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
+    const size = 2 ** (32 - newBits);
+    const toIp = (n: number) => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join(".");
+    const all = Array.from({ length: azCount * 2 }, (_, i) => `${toIp(start + i * size)}/${newBits}`);
+    return { public: all.slice(0, azCount), private: all.slice(azCount) };
+}
+
+export class Network extends pulumi.ComponentResource {
+    readonly vpcId: pulumi.Output<string>;
+    readonly cidr: string;
+    readonly publicSubnetIds: pulumi.Output<string>[];
+    readonly privateSubnetIds: pulumi.Output<string>[];
+    readonly azs: pulumi.Output<string>[];
+
+    constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("chainfleet:platform:Network", name, {}, opts);
+        if (args.availabilityZones < 2) throw new Error(`Network ${name}: availabilityZones must be ≥ 2 (got ${args.availabilityZones})`);
+        const o = { parent: this };
+        this.cidr = args.cidr;
+        const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: args.cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: name } }, o);
+        this.vpcId = vpc.id;
+        const zones = aws.getAvailabilityZonesOutput({ state: "available" }, o);
+        const cidrs = subnetCidrs(args.cidr, args.availabilityZones);
+        const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id }, o);
+        const publicRt = new aws.ec2.RouteTable(`${name}-public-rt`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }] }, o);
+        this.azs = [];
+        this.publicSubnetIds = [];
+        this.privateSubnetIds = [];
+        const nats: aws.ec2.NatGateway[] = [];
+        for (let i = 0; i < args.availabilityZones; i++) {
+            const az = zones.names.apply((n) => {
+                if (n.length < args.availabilityZones) throw new Error(`chainfleet:network.availabilityZones is ${args.availabilityZones} but the region has ${n.length}`);
+                return n[i];
+            });
+            this.azs.push(az);
+            const pub = new aws.ec2.Subnet(`${name}-public-${i}`, { vpcId: vpc.id, cidrBlock: cidrs.public[i], availabilityZone: az, mapPublicIpOnLaunch: false, tags: { Name: `${name}-public-${i}`, "kubernetes.io/role/elb": "1" } }, o);
+            new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: pub.id, routeTableId: publicRt.id }, o);
+            this.publicSubnetIds.push(pub.id);
+            if (args.natGateways === "perAz" || i === 0) {
+                const eip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc" }, o);
+                nats.push(new aws.ec2.NatGateway(`${name}-nat-${i}`, { subnetId: pub.id, allocationId: eip.id }, { parent: this, dependsOn: [igw] }));
+            }
+            const priv = new aws.ec2.Subnet(`${name}-private-${i}`, { vpcId: vpc.id, cidrBlock: cidrs.private[i], availabilityZone: az, tags: { Name: `${name}-private-${i}`, "kubernetes.io/role/internal-elb": "1" } }, o);
+            const rt = new aws.ec2.RouteTable(`${name}-private-rt-${i}`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nats[args.natGateways === "perAz" ? i : 0].id }] }, o);
+            new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: priv.id, routeTableId: rt.id }, o);
+            this.privateSubnetIds.push(priv.id);
+        }
+        this.registerOutputs({ vpcId: this.vpcId });
+    }
+}

@@ -1,0 +1,97 @@
+// The OttoChain metagraph: Global L0 (self-hosted or external) → Metagraph L0 → Currency L1 and
+// Data L1 clusters in parallel, each step gated on the exact "Ready" state of the one before.
+import * as pulumi from "@pulumi/pulumi";
+import { DockerHost } from "../../platform/host";
+import { readinessGate } from "../../platform/readiness";
+import { q } from "../../platform/shell";
+import { L1Cluster } from "./l1Cluster";
+import { MetagraphNode, NodeCommon } from "./node";
+import { healthCommands, Layer, metagraphNodes, metagraphPortProblems, MetagraphShape, NodeSpec } from "./spec";
+
+export interface MetagraphArgs {
+    /** Docker hosts by placement label (dev: one host under every label). */
+    hosts: Record<string, DockerHost>;
+    shape: MetagraphShape;
+    common: NodeCommon;
+    /** External Global L0 peer (when shape.selfHostedGlobalL0 is false). */
+    externalGlobalL0?: { id: string; host: string; port: number };
+    readinessTimeoutSeconds: number;
+    joinAttempts: number;
+}
+
+export interface LayerOutputs {
+    publicUrls: pulumi.Output<string>[];
+    expectedSize: number;
+    healthCommands: pulumi.Output<string[]>;
+}
+
+export class Metagraph extends pulumi.ComponentResource {
+    /** Token identifier: the content of ML0's genesis.address, read after ML0 is Ready. */
+    readonly metagraphId: pulumi.Output<string>;
+    readonly layers: Partial<Record<Layer, LayerOutputs>>;
+
+    constructor(name: string, args: MetagraphArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("chainfleet:ottochain:Metagraph", name, {}, opts);
+        const nodes = metagraphNodes(args.shape);
+        const problems = metagraphPortProblems(nodes);
+        if (problems.length) throw new Error(problems.join("\n"));
+        const hostOf = (n: NodeSpec) => {
+            const h = args.hosts[n.host];
+            if (!h) throw new Error(`chainfleet:ottochain.placement: ${n.name} is placed on host "${n.host}", which the topology does not define`);
+            return h;
+        };
+        const only = (layer: Layer) => nodes.filter((n) => n.layer === layer);
+        const gate = (nodeName: string, host: DockerHost, port: number, container: pulumi.Resource) => readinessGate(`${name}-${nodeName}-ready`, {
+            host, url: pulumi.interpolate`http://${host.address}:${port}/node/info`, field: "state", expected: "Ready",
+            timeoutSeconds: args.readinessTimeoutSeconds, after: [container], triggers: [(container as MetagraphNode["container"]).id],
+        }, this);
+        this.layers = {};
+
+        // Global L0: ours, or an external network's peer.
+        let globalL0: { id: pulumi.Input<string>; host: pulumi.Input<string>; port: number };
+        let after: pulumi.Resource[] = [];
+        const gl0Spec = only("gl0")[0];
+        if (gl0Spec) {
+            const host = hostOf(gl0Spec);
+            const gl0 = new MetagraphNode(`${name}-gl0`, { spec: gl0Spec, host, common: args.common, after: [] }, { parent: this });
+            after = [gate("gl0", host, gl0Spec.ports.public, gl0.container)];
+            globalL0 = { id: gl0.peerId, host: host.address, port: gl0Spec.ports.public };
+            this.layers.gl0 = this.layerOutputs([gl0Spec], host);
+        } else {
+            if (!args.externalGlobalL0) throw new Error(`${name}: an external Global L0 needs its peer id, host and port`);
+            globalL0 = args.externalGlobalL0;
+        }
+
+        // Metagraph L0, then its token identifier from the genesis it made (or kept).
+        const ml0Spec = only("ml0")[0];
+        const ml0Host = hostOf(ml0Spec);
+        const ml0 = new MetagraphNode(`${name}-ml0`, { spec: ml0Spec, host: ml0Host, common: args.common, globalL0, after }, { parent: this });
+        const ml0Ready = gate("ml0", ml0Host, ml0Spec.ports.public, ml0.container);
+        const addressFile = `${args.common.genesisDir}/ml0/genesis.address`;
+        const idCommand = ml0Host.run(`${name}-metagraph-id`, `set -euo pipefail\n${ml0Host.sudo}cat ${q(addressFile)}`, { parent: this, dependsOn: [ml0Ready], triggers: [ml0.container.id] });
+        this.metagraphId = idCommand.stdout.apply((s) => s.trim());
+        this.layers.ml0 = this.layerOutputs([ml0Spec], ml0Host);
+        const metagraphL0 = { id: ml0.peerId, host: ml0Host.address, port: ml0Spec.ports.public };
+
+        // Currency L1 and Data L1 in parallel, both after ML0 is Ready and its id is known.
+        for (const layer of ["cl1", "dl1"] as const) {
+            const specs = only(layer);
+            if (specs.length === 0) continue;
+            const host = hostOf(specs[0]);
+            const cluster = new L1Cluster(`${name}-${layer}`, {
+                nodes: specs, host, common: args.common, globalL0, metagraphL0, tokenIdentifier: this.metagraphId,
+                after: [ml0Ready, idCommand], readinessTimeoutSeconds: args.readinessTimeoutSeconds, joinAttempts: args.joinAttempts,
+            }, { parent: this });
+            this.layers[layer] = { publicUrls: cluster.publicUrls, expectedSize: cluster.expectedSize, healthCommands: cluster.healthCommands };
+        }
+        this.registerOutputs({ metagraphId: this.metagraphId });
+    }
+
+    private layerOutputs(specs: NodeSpec[], host: DockerHost): LayerOutputs {
+        return {
+            publicUrls: specs.map((n) => pulumi.interpolate`http://${host.address}:${n.ports.public}`),
+            expectedSize: specs.length,
+            healthCommands: host.address.apply((a) => specs.flatMap((n) => healthCommands(a, n))),
+        };
+    }
+}

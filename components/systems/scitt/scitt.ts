@@ -1,0 +1,114 @@
+// ScittLedger: the CCF node serving the SCITT API, restart-safe through our entrypoint.
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { DockerHost } from "../../platform/host";
+import { ServiceContainer } from "../../platform/serviceContainer";
+
+const ENTRYPOINT = fs.readFileSync(path.join(__dirname, "entrypoint.sh"), "utf8");
+
+export interface ScittLedgerArgs {
+    host: DockerHost;
+    /** virtual (dev, no attestation) or snp (AMD SEV-SNP: /dev/sev-guest + attestation config). */
+    platform: "virtual" | "snp";
+    /** Published RPC port (CCF_PORT) and node-to-node port. */
+    port: number;
+    nodePort: number;
+    /** Pinned image, or a scitt-ccf-ledger checkout to build with PLATFORM. */
+    image?: string;
+    buildContext?: string;
+    dockerfile: string;
+    /** Limits: cores and MiB (upstream runs --cpus=1 --memory=2g). */
+    cpus: number;
+    memoryMiB: number;
+    /** Interface the ports are published on. */
+    bindAddress: string;
+    /** SNP attestation config file on the host. */
+    attestationConfigPath?: string;
+    retainData: boolean;
+    /** Prod: snapshot schedule of the host's data volume (Data Lifecycle Manager). */
+    snapshots?: { intervalHours: number; retainCount: number };
+}
+
+/** Where the workspace volume lives on the host (the Docker data root; on EC2 it is on the data volume). */
+export const SCITT_VOLUME = "scitt-service-vol";
+
+/** Operator commands for the service certificate, backup and restore. */
+export function scittHints(url: string, sudo: string): Record<string, string> {
+    return {
+        serviceCertificate: `curl -sk ${url}/node/network | jq -r .service_certificate > service_cert.pem`,
+        health: `curl -sk --cacert service_cert.pem ${url}/node/network`,
+        backup: `${sudo}docker stop scitt-service && ${sudo}docker run --rm -v ${SCITT_VOLUME}:/host:ro -v "$PWD":/backup busybox tar czf /backup/scitt-$(date +%F).tgz -C /host . && ${sudo}docker start scitt-service`,
+        restore: `${sudo}docker stop scitt-service && ${sudo}docker run --rm -v ${SCITT_VOLUME}:/host -v "$PWD":/backup busybox tar xzf /backup/scitt-DATE.tgz -C /host && ${sudo}docker start scitt-service   # the entrypoint recovers from the restored ledger`,
+    };
+}
+
+export class ScittLedger extends pulumi.ComponentResource {
+    readonly url: pulumi.Output<string>;
+    readonly hints: pulumi.Output<object>;
+
+    constructor(name: string, args: ScittLedgerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("chainfleet:scitt:ScittLedger", name, {}, opts);
+        const image = args.image
+            ? { ref: args.image }
+            : { build: { context: args.buildContext!, dockerfile: args.dockerfile, args: { PLATFORM: args.platform }, imageName: `scitt-ccf-ledger:${args.platform}-local` } };
+        new ServiceContainer(name, {
+            host: args.host,
+            containerName: "scitt-service",
+            image,
+            entrypoint: ["bash", "-c", ENTRYPOINT, "scitt-entrypoint"],
+            env: { PLATFORM: args.platform, CCF_PORT: args.port, CCF_NODE_PORT: args.nodePort, WORKSPACE: "/host" },
+            ports: [
+                { internal: args.port, ip: args.bindAddress },
+                { internal: args.nodePort, ip: args.bindAddress },
+            ],
+            volumes: [{ name: SCITT_VOLUME, target: "/host" }],
+            binds: args.platform === "snp" && args.attestationConfigPath
+                ? [{ hostPath: args.attestationConfigPath, target: "/etc/scitt/attestation.json", readOnly: true }]
+                : [],
+            devices: args.platform === "snp" ? ["/dev/sev-guest"] : [],
+            tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m" },
+            healthcheck: {
+                test: ["CMD", "curl", "-ksf", "--max-time", "5", `https://127.0.0.1:${args.port}/node/network`],
+                intervalSeconds: 15, timeoutSeconds: 5, retries: 5, startPeriodSeconds: 120,
+            },
+            waitHealthy: true,
+            waitTimeoutSeconds: 600,
+            restart: { policy: "unless-stopped" },
+            memoryMiB: args.memoryMiB,
+            cpus: args.cpus,
+            pidsLimit: 1024,
+            retainData: args.retainData,
+            stopTimeoutSeconds: 30,
+        }, { parent: this });
+
+        if (args.snapshots && args.host.dataVolume) {
+            const role = new aws.iam.Role(`${name}-dlm-role`, {
+                assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "dlm.amazonaws.com" }),
+            }, { parent: this });
+            new aws.iam.RolePolicyAttachment(`${name}-dlm-policy`, {
+                role: role.name, policyArn: "arn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole",
+            }, { parent: this });
+            new aws.dlm.LifecyclePolicy(`${name}-snapshots`, {
+                description: `chainfleet ${name}: SCITT workspace volume snapshots`,
+                executionRoleArn: role.arn,
+                state: "ENABLED",
+                policyDetails: {
+                    resourceTypes: ["VOLUME"],
+                    targetTags: args.host.dataVolume.tags.apply((t) => ({ Name: t?.Name ?? "" })),
+                    schedules: [{
+                        name: `every ${args.snapshots.intervalHours}h`,
+                        createRule: { interval: args.snapshots.intervalHours, intervalUnit: "HOURS", times: "03:00" },
+                        retainRule: { count: args.snapshots.retainCount },
+                        copyTags: true,
+                    }],
+                },
+            }, { parent: this });
+        }
+        const url = pulumi.interpolate`https://${args.host.kind === "local" ? args.bindAddress : args.host.address}:${args.port}`;
+        this.url = url;
+        this.hints = url.apply((u) => scittHints(u, args.host.sudo));
+        this.registerOutputs({ url: this.url });
+    }
+}

@@ -1,0 +1,500 @@
+// The one place config is read. Every chainfleet:* key is parsed by one schema, all problems are
+// reported together, and nothing is registered before the whole config is valid.
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { bool, cidr, int, ipv4, num, oneOf, pinnedImage, port, section, str, url } from "./schema";
+import { decodeEncryptionKey, INSTANCE_TYPES, validateEnclave } from "./rules";
+import { hostPortProblems } from "./placement";
+
+export const NS = "chainfleet";
+
+const hosts = section({
+    /** dev: the address peers use to reach services on this machine. */
+    localAddress: ipv4().default("127.0.0.1"),
+    /** EC2 instance type of the Docker hosts (prod). */
+    instanceType: str().default("t3.xlarge"),
+    /** Size of each host's encrypted data volume for stateful services, GiB. */
+    dataVolumeGiB: int(8, 16384).default(100),
+    /** Login user of the AMI (Amazon Linux 2023: ec2-user). */
+    sshUser: str().default("ec2-user"),
+    /** OpenSSH public key installed on the hosts; its private half is chainfleet:sshPrivateKey. */
+    sshPublicKey: z.string().optional(),
+    /** CIDRs allowed to reach SSH (22) on the hosts; never 0.0.0.0/0. */
+    sshAllowedCidrs: z.array(cidr()).default([]),
+    /** CIDRs allowed to reach the ports services publish on the hosts. */
+    ingressAllowedCidrs: z.array(cidr()).default(["10.0.0.0/8"]),
+    /** Give the hosts a public IPv4 (off: they sit in private subnets behind NAT). */
+    publicIp: bool().default(false),
+    /** Optional bastion ("user@host") through which the Docker provider and remote commands reach the hosts. */
+    bastion: z.string().optional(),
+});
+
+const network = section({
+    /** VPC CIDR (prod). */
+    cidr: cidr().default("10.40.0.0/16"),
+    /** Availability zones to span (≥ 2 for RDS Multi-AZ). */
+    availabilityZones: int(2, 6).default(2),
+    /** One NAT gateway for all private subnets, or one per AZ. */
+    natGateways: oneOf(["single", "perAz"]).default("single"),
+});
+
+const kubernetes = section({
+    /** Namespace the Kubernetes workloads go to. */
+    namespace: str().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: "a DNS-1123 label" }).default("chainfleet"),
+    /** kubeconfig context to use (default: the current context). */
+    context: z.string().optional(),
+    /** Namespace of the ingress controller allowed through NetworkPolicies. */
+    ingressNamespace: str().default("ingress-nginx"),
+});
+
+const scitt = section({
+    enabled: bool().default(true),
+    /** CCF platform: virtual (no hardware attestation, dev) or snp (AMD SEV-SNP). */
+    platform: oneOf(["virtual", "snp"]).default("virtual"),
+    /** Published RPC port (CCF_PORT). */
+    port: port().default(8000),
+    /** Node-to-node port. */
+    nodePort: port().default(8001),
+    /** Image reference; exclusive with buildContext. */
+    image: pinnedImage().optional(),
+    /** Path of a scitt-ccf-ledger checkout to build the image from (build arg PLATFORM). */
+    buildContext: z.string().optional(),
+    /** Dockerfile inside buildContext. */
+    dockerfile: str().default("docker/Dockerfile"),
+    /** CPU limit, cores. */
+    cpus: num(0.25, 64).default(1),
+    /** Memory limit, MiB. */
+    memoryMiB: int(512, 262144).default(2048),
+    /** Interface the RPC port is published on. */
+    bindAddress: ipv4().default("127.0.0.1"),
+    /** SNP attestation config file on the host (required with platform snp). */
+    attestationConfigPath: z.string().optional(),
+    /** CIDRs allowed to reach the RPC port in prod (added to hosts.ingressAllowedCidrs for this port only). */
+    allowedCidrs: z.array(cidr()).default([]),
+    /** EBS snapshot schedule of the workspace volume (prod). */
+    snapshots: section({
+        /** Hours between snapshots (one of 1, 2, 3, 4, 6, 8, 12, 24: what Data Lifecycle Manager accepts). */
+        intervalHours: z.union([1, 2, 3, 4, 6, 8, 12, 24].map((n) => z.literal(n)) as unknown as [z.ZodLiteral<number>], {
+            error: "one of 1, 2, 3, 4, 6, 8, 12, 24",
+        }).default(24),
+        /** Snapshots kept. */
+        retainCount: int(1, 1000).default(14),
+    }),
+});
+
+const database = section({
+    /** RDS instance class (prod). */
+    instanceClass: str().default("db.t4g.medium"),
+    /** RDS storage, GiB. */
+    allocatedStorageGiB: int(20, 65536).default(20),
+    /** PostgreSQL major version. */
+    engineVersion: str().default("16"),
+    /** Automated backup retention, days (≥ 7). */
+    backupRetentionDays: int(7, 35).default(7),
+    /** Image of the dev PostgreSQL container. */
+    image: pinnedImage().default("postgres:16.4-bookworm"),
+});
+
+const wealthwars = section({
+    enabled: bool().default(true),
+    /** Backend replicas (Kubernetes in prod; dev runs one container). */
+    replicas: int(1, 50).default(2),
+    /** Backend image. */
+    image: pinnedImage().default("ghcr.io/chainfleet/wealth-wars-backend:0.1.0"),
+    /** HTTP port of the backend. */
+    port: port().default(3000),
+    /** Solana JSON-RPC endpoint. */
+    solanaRpcUrl: url().default("https://api.devnet.solana.com"),
+    /** Memory limit, MiB (the guide's 2G). */
+    memoryMiB: int(256, 65536).default(2048),
+    /** CPU limit, cores. */
+    cpus: num(0.25, 64).default(1),
+    /** Restarts Docker makes before giving up (dev). */
+    maxRestarts: int(1, 100).default(10),
+    /** Migration command run once before the backend starts. */
+    migrateCommand: z.array(str()).min(1, { error: "a non-empty list" }).default(["npx", "prisma", "migrate", "deploy"]),
+    database,
+});
+
+const l0 = section({
+    /** JVM heap, MiB (-Xmx). */
+    heapMiB: int(256, 262144).default(2048),
+});
+const l1 = section({
+    /** Nodes in the cluster (≥ 3 for consensus). */
+    nodes: int(1, 1000).default(3),
+    /** JVM heap per node, MiB. */
+    heapMiB: int(256, 262144).default(1024),
+});
+
+const ottochain = section({
+    enabled: bool().default(true),
+    /** JVM image all layers run on. */
+    image: pinnedImage().default("eclipse-temurin:21-jre-jammy"),
+    /** Tessellation version of every layer's jar (one version for all). */
+    tessellationVersion: str().regex(/^v?\d+\.\d+\.\d+(-[\w.]+)?$/, { error: "a version like 2.8.1" }).default("2.8.1"),
+    /** CL_APP_ENV. */
+    appEnv: oneOf(["dev", "testnet", "integrationnet", "mainnet"]).default("dev"),
+    /** CL_COLLATERAL (0 in dev). */
+    collateral: int(0).default(0),
+    /** Host directory with global-l0.jar, metagraph-l0.jar, currency-l1.jar, data-l1.jar, cl-keytool.jar, cl-wallet.jar. */
+    jarsDir: str().default("/opt/ottochain/jars"),
+    /** Host directory where each node's keystore lives (<node>.p12); created once, never deleted. */
+    keysDir: str().default("/opt/ottochain/keys"),
+    /** Host directory with genesis.csv (GL0, ML0) and, after ML0's first boot, genesis.snapshot and genesis.address. */
+    genesisDir: str().default("/opt/ottochain/genesis"),
+    /** Keystore alias (CL_KEYALIAS). */
+    keyAlias: str().default("alias"),
+    /**
+     * Explicit, destructive genesis reset: set to a new token to move ML0's data aside (kept, not
+     * deleted) and run genesis again on the next `pulumi up`. Leave unset in normal operation.
+     */
+    genesisResetToken: z.string().regex(/^[\w.-]{1,64}$/, { error: "a token of letters, digits, . _ -" }).optional(),
+    globalL0: section({
+        heapMiB: int(256, 262144).default(2048),
+        /** Run our own GL0 (dev network) or point at an external network's GL0 peer. */
+        source: oneOf(["self-hosted", "external"]).default("self-hosted"),
+        /** External GL0 peer id (source external). */
+        peerId: z.string().regex(/^[0-9a-f]{128}$/, { error: "a 128-hex-digit peer id" }).optional(),
+        /** External GL0 host (source external). */
+        host: z.string().optional(),
+        /** External GL0 public HTTP port (source external). */
+        port: port().default(9000),
+    }),
+    metagraphL0: l0,
+    currencyL1: l1,
+    dataL1: l1,
+    /** Seconds a readiness gate waits for a node state before failing. */
+    readinessTimeoutSeconds: int(30, 7200).default(900),
+    /** Attempts of a cluster join answered 409 before the join fails. */
+    joinAttempts: int(1, 1000).default(30),
+    /** Prod: which Docker host each layer runs on (host names are free-form labels). */
+    placement: section({
+        globalL0: str().regex(/^[a-z][a-z0-9-]{0,20}$/, { error: "a host label like a" }).default("a"),
+        metagraphL0: str().regex(/^[a-z][a-z0-9-]{0,20}$/, { error: "a host label like a" }).default("a"),
+        currencyL1: str().regex(/^[a-z][a-z0-9-]{0,20}$/, { error: "a host label like b" }).default("b"),
+        dataL1: str().regex(/^[a-z][a-z0-9-]{0,20}$/, { error: "a host label like c" }).default("c"),
+    }),
+});
+
+const lottery = section({
+    enabled: bool().default(true),
+    /** Must be 1: the operator keeps no shared state, two would race on the chain. */
+    replicas: z.literal(1, { error: "exactly 1 (the operator has no shared state bus: two instances would race)" }).default(1),
+    /** Where it runs: a container (dev), a Nitro Enclave (prod), or Kubernetes (guide §5). */
+    form: oneOf(["container", "enclave", "kubernetes"]).optional(),
+    /** Container image (container and kubernetes forms). */
+    image: pinnedImage().default("ghcr.io/chainfleet/enclave-lottery:0.1.0"),
+    /** HTTP port of the operator API. */
+    port: port().default(6080),
+    /** BLOCKCHAIN_RPC_URL. */
+    rpcUrl: url().default("http://host.docker.internal:8545"),
+    /** BLOCKCHAIN_CHAIN_ID. */
+    chainId: int(1).default(31337),
+    /** BLOCKCHAIN_CONTRACT_ADDRESS. */
+    contractAddress: z.string().regex(/^0x[0-9a-fA-F]{40}$/, { error: "a 0x-prefixed 20-byte hex address" })
+        .default("0x5FbDB2315678afecb367f032d93F642f64180aa3"),
+    /** BLOCKCHAIN_GAS_MULTIPLIER. */
+    gasMultiplier: num(1, 10).default(1.2),
+    /** APP_LOG_LEVEL. */
+    logLevel: oneOf(["DEBUG", "INFO", "WARNING", "ERROR"]).default("INFO"),
+    enclave: section({
+        /** Parent EC2 instance type (Nitro, ≥ 4 vCPUs Intel/AMD, ≥ 2 Graviton). */
+        instanceType: str().default("m6i.xlarge"),
+        /** vCPUs given to the enclave (even on multithreaded parents; parent keeps ≥ 2). */
+        cpuCount: int(1, 128).default(2),
+        /** Enclave memory, MiB (≥ 64, ≥ 4 × EIF size). */
+        memoryMiB: int(1).default(1024),
+        /** Enclave CID, 4 … 4294967294, unique per host. */
+        cid: int(4, 4294967294).default(16),
+        /** s3://bucket/key of the EIF. */
+        eifS3Uri: z.string().regex(/^s3:\/\/[a-z0-9.-]{3,63}\/.+$/, { error: "an s3://bucket/key URI" }).optional(),
+        /** Expected PCR0 of the EIF (SHA-384, 96 hex digits): checked on the host and bound in the KMS policy. */
+        pcr0: z.string().regex(/^[0-9a-f]{96}$/, { error: "96 lowercase hex digits (SHA-384)" }).optional(),
+        /** Debug mode zeroes the PCRs: refused in prod. */
+        debugMode: bool().default(false),
+        /** Host port vsock-proxy listens on for RPC egress (not 8000: the packaged service holds it). */
+        rpcProxyPort: port().default(8001),
+    }),
+});
+
+const neo = section({
+    enabled: bool().default(true),
+    /** Deployment replicas (warn below 2 in prod). */
+    replicas: int(1, 100).default(2),
+    /** Image, pinned. */
+    image: pinnedImage().default("ghcr.io/r3e-network/service-layer:v0.9.0"),
+    /** HTTP port. */
+    port: port().default(8080),
+    /** postgres or memory (dev only: no DATABASE_URL, data lost on restart). */
+    database: oneOf(["postgres", "memory"]).default("postgres"),
+    /** LOG_LEVEL. */
+    logLevel: oneOf(["debug", "info", "warn", "error"]).default("info"),
+    resources: section({
+        requestCpu: str().default("250m"),
+        requestMemory: str().default("256Mi"),
+        limitCpu: str().default("1"),
+        limitMemory: str().default("512Mi"),
+    }),
+    autoscaling: section({
+        enabled: bool().default(false),
+        maxReplicas: int(1, 100).default(6),
+        cpuPercent: int(10, 100).default(70),
+    }),
+    ingress: section({
+        /** Public host name (prod). */
+        host: z.string().optional(),
+        /** IngressClass. */
+        className: str().default("nginx"),
+        /** Secret holding the TLS certificate (e.g. from cert-manager). */
+        tlsSecretName: str().default("neo-service-layer-tls"),
+    }),
+    postgres: database,
+});
+
+export const configSchema = z.strictObject({
+    topology: oneOf(["dev", "prod"]),
+    /** Keep stateful volumes, data disks and databases when resources are replaced or the stack destroyed. */
+    retainData: bool().default(true),
+    hosts,
+    network,
+    kubernetes,
+    scitt,
+    wealthwars,
+    ottochain,
+    lottery,
+    neo,
+});
+
+export type PlainConfig = z.infer<typeof configSchema>;
+
+/** Secret config keys: read raw for validation, then kept as Pulumi secrets only. */
+export interface SecretSpec {
+    /** Top-level key under chainfleet:. */
+    key: string;
+    /** What it is, for the error message and the README. */
+    what: string;
+    /** Required for this config (else optional; dev generates the missing ones). */
+    required: (c: PlainConfig) => boolean;
+    /** Extra rule on the value, returning the rule text when broken. */
+    check?: (value: string) => string | undefined;
+    /** Example value for the `pulumi config set` hint. */
+    example: string;
+}
+
+const prod = (c: PlainConfig) => c.topology === "prod";
+export const SECRETS: SecretSpec[] = [
+    {
+        key: "sshPrivateKey", what: "OpenSSH private key of the prod Docker hosts",
+        required: (c) => prod(c) && (c.scitt.enabled || c.ottochain.enabled),
+        example: "-- < ~/.ssh/chainfleet_ed25519",
+    },
+    {
+        key: "wealthwarsAuthoritySecretKey", what: "Solana authority keypair (JSON byte array)",
+        required: (c) => prod(c) && c.wealthwars.enabled, example: "\"$(cat authority.json)\"",
+    },
+    { key: "wealthwarsApiKeys", what: "API keys of the Wealth Wars backend", required: () => false, example: "key1,key2" },
+    {
+        key: "ottochainKeystorePassword", what: "password of every OttoChain node keystore (CL_PASSWORD)",
+        required: (c) => prod(c) && c.ottochain.enabled, example: "\"$(openssl rand -hex 24)\"",
+        check: (v) => (v.length >= 8 ? undefined : "at least 8 characters"),
+    },
+    {
+        key: "lotteryOperatorKey", what: "lottery operator private key (0x + 64 hex)",
+        required: (c) => prod(c) && c.lottery.enabled, example: "0x<64 hex digits>",
+        check: (v) => (/^0x[0-9a-fA-F]{64}$/.test(v) ? undefined : "0x followed by 64 hex digits"),
+    },
+    {
+        key: "neoApiTokens", what: "comma-separated bearer tokens of the Neo service layer (API_TOKENS)",
+        required: (c) => prod(c) && c.neo.enabled, example: "\"$(openssl rand -hex 32)\"",
+        check: (v) => (v.split(",").every((t) => t.trim().length > 0) ? undefined : "comma-separated, non-empty tokens"),
+    },
+    {
+        key: "neoEncryptionKey", what: "SECRET_ENCRYPTION_KEY of the Neo service layer",
+        required: (c) => prod(c) && c.neo.enabled, example: "\"$(openssl rand -base64 32)\"",
+        check: (v) => (decodeEncryptionKey(v) ? undefined : "16, 24 or 32 bytes, given raw, base64 or hex"),
+    },
+];
+
+export type SecretName = (typeof SECRETS)[number]["key"];
+
+/** The validated config: plain values plus the secrets that were set, as Pulumi secrets. */
+export interface ChainfleetConfig extends PlainConfig {
+    secrets: Partial<Record<SecretName, pulumi.Output<string>>>;
+    warnings: string[];
+}
+
+export class ConfigError extends Error {
+    constructor(public readonly problems: string[]) {
+        super(`Invalid chainfleet stack config (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+            problems.map((p) => `  - ${p}`).join("\n"));
+        this.name = "ConfigError";
+    }
+}
+
+/** Renders a config path as the key a user types: chainfleet:ottochain.currencyL1.nodes. */
+export function keyOf(path: readonly PropertyKey[]): string {
+    let out = `${NS}:`;
+    path.forEach((p, i) => {
+        out += typeof p === "number" ? `[${p}]` : `${i === 0 ? "" : "."}${String(p)}`;
+    });
+    return out;
+}
+
+function show(v: unknown): string {
+    return v === undefined ? "nothing" : JSON.stringify(v);
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+    let cur: unknown = root;
+    for (const p of path) {
+        if (cur === null || typeof cur !== "object") return undefined;
+        cur = (cur as Record<PropertyKey, unknown>)[p];
+    }
+    return cur;
+}
+
+/** Turns zod issues into "<key> must be <rule> (got <value>)" lines. */
+export function formatIssues(issues: readonly z.core.$ZodIssue[], raw: unknown): string[] {
+    return issues.map((issue) => {
+        if (issue.code === "unrecognized_keys") {
+            return `${keyOf(issue.path)} has unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} (a typo?)`;
+        }
+        if (issue.code === "custom" && issue.params?.sentence) return String(issue.message);
+        return `${keyOf(issue.path)} must be ${issue.message} (got ${show(valueAt(raw, issue.path))})`;
+    });
+}
+
+/** Rules that span several keys. Each adds one sentence naming the keys involved. */
+function crossRules(c: PlainConfig): string[] {
+    const out: string[] = [];
+    if (c.scitt.enabled) {
+        if ((c.scitt.image === undefined) === (c.scitt.buildContext === undefined)) {
+            out.push(`${NS}:scitt.image and ${NS}:scitt.buildContext: set exactly one (got image ${show(c.scitt.image)}, buildContext ${show(c.scitt.buildContext)})`);
+        }
+        if (c.scitt.platform === "snp" && !c.scitt.attestationConfigPath) {
+            out.push(`${NS}:scitt.attestationConfigPath must be set when ${NS}:scitt.platform is "snp" (got nothing)`);
+        }
+        if (c.scitt.port === c.scitt.nodePort) {
+            out.push(`${NS}:scitt.nodePort must differ from ${NS}:scitt.port (both ${c.scitt.port})`);
+        }
+    }
+    const g = c.ottochain.globalL0;
+    if (c.ottochain.enabled && g.source === "external" && (!g.peerId || !g.host)) {
+        out.push(`${NS}:ottochain.globalL0.peerId and .host must be set when ${NS}:ottochain.globalL0.source is "external" (got peerId ${show(g.peerId)}, host ${show(g.host)})`);
+    }
+    if (c.neo.enabled && c.topology === "prod" && c.neo.database === "memory") {
+        out.push(`${NS}:neo.database must be "postgres" in prod: the in-memory store loses data on every restart (got "memory")`);
+    }
+    if (c.neo.enabled && c.neo.autoscaling.enabled && c.neo.autoscaling.maxReplicas < c.neo.replicas) {
+        out.push(`${NS}:neo.autoscaling.maxReplicas must be ≥ ${NS}:neo.replicas (got ${c.neo.autoscaling.maxReplicas} < ${c.neo.replicas})`);
+    }
+    if (c.neo.enabled && c.topology === "prod" && !c.neo.ingress.host) {
+        out.push(`${NS}:neo.ingress.host must be set in prod: the public host name of the service layer (got nothing)`);
+    }
+    if (c.topology === "prod" && (c.scitt.enabled || c.ottochain.enabled) && !c.hosts.sshPublicKey) {
+        out.push(`${NS}:hosts.sshPublicKey must be set in prod: the OpenSSH public key of the Docker hosts (got nothing)`);
+    }
+    for (const [i, cidrValue] of c.hosts.sshAllowedCidrs.entries()) {
+        if (cidrValue.endsWith("/0")) out.push(`${NS}:hosts.sshAllowedCidrs[${i}] must not open SSH to the world (got "${cidrValue}")`);
+    }
+    if (c.lottery.enabled) out.push(...validateEnclave(lotteryForm(c), c.lottery.enclave, c.topology));
+    out.push(...hostPortProblems(c));
+    return out;
+}
+
+/** The lottery's form: explicit, or container in dev and enclave in prod. */
+export function lotteryForm(c: Pick<PlainConfig, "lottery" | "topology">): "container" | "enclave" | "kubernetes" {
+    return c.lottery.form ?? (c.topology === "dev" ? "container" : "enclave");
+}
+
+function warningsOf(c: PlainConfig): string[] {
+    const w: string[] = [];
+    if (c.ottochain.enabled) {
+        for (const layer of ["currencyL1", "dataL1"] as const) {
+            const n = c.ottochain[layer].nodes;
+            if (n < 3) w.push(`${NS}:ottochain.${layer}.nodes is ${n}: an L1 cluster needs ≥ 3 nodes for consensus`);
+        }
+    }
+    if (c.topology === "prod" && c.neo.enabled && c.neo.replicas < 2) {
+        w.push(`${NS}:neo.replicas is ${c.neo.replicas}: below 2 a node drain takes the service down`);
+    }
+    if (c.topology === "prod" && c.wealthwars.enabled && c.wealthwars.replicas < 2) {
+        w.push(`${NS}:wealthwars.replicas is ${c.wealthwars.replicas}: below 2 a node drain takes the service down`);
+    }
+    if (c.topology === "dev" && c.wealthwars.enabled && c.wealthwars.replicas > 1) {
+        w.push(`${NS}:wealthwars.replicas is ${c.wealthwars.replicas}: dev runs one backend container (replicas apply to Kubernetes in prod)`);
+    }
+    return w;
+}
+
+/** Where config comes from; the real one reads Pulumi config, tests can pass a map. */
+export interface ConfigSource {
+    /** Every key set for the stack, as "chainfleet:name" → raw string. */
+    all(): Record<string, string>;
+    isSecret(fullKey: string): boolean;
+}
+
+// The SDK keeps isConfigSecret out of its public typings; it is what config.getSecret relies on.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(k: string): boolean };
+
+export const pulumiConfigSource: ConfigSource = {
+    all: () => pulumi.runtime.allConfig(),
+    isSecret: (k) => isConfigSecret(k),
+};
+
+function parseRaw(s: string): unknown {
+    try {
+        return JSON.parse(s);
+    } catch {
+        return s; // a plain string such as topology: dev
+    }
+}
+
+/**
+ * Reads and validates the whole chainfleet config. Throws ConfigError listing every problem.
+ * Secrets are read raw only to check them, and are returned wrapped with pulumi.secret.
+ */
+export function loadConfig(source: ConfigSource = pulumiConfigSource): ChainfleetConfig {
+    const all = source.all();
+    const secretKeys = new Set(SECRETS.map((s) => s.key));
+    const raw: Record<string, unknown> = {};
+    const secretRaw: Record<string, string> = {};
+    for (const [fullKey, value] of Object.entries(all)) {
+        if (!fullKey.startsWith(`${NS}:`)) continue;
+        const key = fullKey.slice(NS.length + 1);
+        if (secretKeys.has(key)) secretRaw[key] = value;
+        else raw[key] = parseRaw(value);
+    }
+    const parsed = configSchema.safeParse(raw);
+    const problems = parsed.success ? [] : formatIssues(parsed.error.issues, raw);
+    // Unknown top-level keys are reported by the schema (strict); a secret set in plain text is not.
+    if (!parsed.success) throw new ConfigError(problems);
+    const c = parsed.data;
+    problems.push(...crossRules(c));
+    const secrets: ChainfleetConfig["secrets"] = {};
+    for (const spec of SECRETS) {
+        const fullKey = `${NS}:${spec.key}`;
+        const value = secretRaw[spec.key];
+        const setCmd = `pulumi config set --secret ${fullKey} ${spec.example} --stack ${c.topology}`;
+        if (value === undefined || value === "") {
+            if (spec.required(c)) problems.push(`${fullKey} (${spec.what}) is required: run \`${setCmd}\``);
+            continue;
+        }
+        if (!source.isSecret(fullKey)) {
+            problems.push(`${fullKey} must be stored as a secret (it is in plain text in the stack file): run \`${setCmd}\``);
+            continue;
+        }
+        const broken = spec.check?.(value);
+        if (broken) {
+            problems.push(`${fullKey} must be ${broken} (got a secret value that is not)`);
+            continue;
+        }
+        secrets[spec.key] = pulumi.secret(value);
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
+    return { ...c, secrets, warnings: warningsOf(c) };
+}
+
+export { INSTANCE_TYPES };

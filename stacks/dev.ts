@@ -1,0 +1,91 @@
+// Dev topology: every system on the local Docker engine, local state, no cloud account.
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { ChainfleetConfig } from "./config";
+import { secretOrGenerated } from "./devSecrets";
+import { metagraphOutputs, Outputs } from "./outputs";
+import { DEV_HOST, ottochainShape } from "./placement";
+import { DockerHost } from "../components/platform/host";
+import { PostgresDatabase } from "../components/platform/postgres";
+import { ScittLedger } from "../components/systems/scitt/scitt";
+import { WealthWarsBackend } from "../components/systems/wealthwars/wealthwars";
+import { Metagraph } from "../components/systems/ottochain/metagraph";
+import { LotteryOperator } from "../components/systems/lottery/lottery";
+import { NeoServiceLayer } from "../components/systems/neo/neo";
+
+export function deployDev(c: ChainfleetConfig): Outputs {
+    const host = new DockerHost(DEV_HOST, { kind: "local", localAddress: c.hosts.localAddress });
+    const bind = c.hosts.localAddress;
+    const out: Outputs = { topology: "dev" };
+    /** A private network (no egress, nothing published) for a system's database. */
+    const internalNetwork = (name: string) => new docker.Network(name, { name, internal: true, driver: "bridge" }, { provider: host.provider });
+    const appNetwork = (name: string) => new docker.Network(name, { name, driver: "bridge" }, { provider: host.provider });
+
+    if (c.scitt.enabled) {
+        const s = new ScittLedger("scitt", { host, ...c.scitt, bindAddress: c.scitt.bindAddress, retainData: c.retainData });
+        out.scitt = { url: s.url, healthUrl: pulumi.interpolate`${s.url}/node/network`, hints: s.hints };
+    }
+
+    if (c.wealthwars.enabled) {
+        const w = c.wealthwars;
+        const dbNet = internalNetwork("wealthwars-db");
+        const db = new PostgresDatabase("wealthwars-db", {
+            kind: "container", host, network: dbNet, containerName: "wealthwars-postgres", image: w.database.image,
+            database: "wealthwars", user: "wealthwars", retainData: c.retainData,
+        });
+        const backend = new WealthWarsBackend("wealthwars", {
+            kind: "docker", host, databaseNetwork: dbNet, appNetwork: appNetwork("wealthwars-app"), bindAddress: bind,
+            maxRestarts: w.maxRestarts, image: w.image, port: w.port, solanaRpcUrl: w.solanaRpcUrl,
+            authoritySecretKey: secretOrGenerated(c, "wealthwarsAuthoritySecretKey"), apiKeys: c.secrets.wealthwarsApiKeys,
+            migrateCommand: w.migrateCommand, database: db.connection, databaseReady: db.ready, memoryMiB: w.memoryMiB, cpus: w.cpus,
+        });
+        out.wealthwars = { url: backend.url, healthUrl: backend.healthUrl, databaseUrl: db.connection.url };
+    }
+
+    if (c.ottochain.enabled) {
+        const o = c.ottochain;
+        const m = new Metagraph("ottochain", {
+            hosts: { [DEV_HOST]: host },
+            shape: ottochainShape(c),
+            common: {
+                image: o.image, jarsDir: o.jarsDir, keysDir: o.keysDir, genesisDir: o.genesisDir, keyAlias: o.keyAlias,
+                appEnv: o.appEnv, collateral: o.collateral, password: secretOrGenerated(c, "ottochainKeystorePassword"),
+                genesisResetToken: o.genesisResetToken, retainData: c.retainData,
+            },
+            externalGlobalL0: o.globalL0.source === "external" ? { id: o.globalL0.peerId!, host: o.globalL0.host!, port: o.globalL0.port } : undefined,
+            readinessTimeoutSeconds: o.readinessTimeoutSeconds,
+            joinAttempts: o.joinAttempts,
+        });
+        out.ottochain = metagraphOutputs(m);
+    }
+
+    if (c.lottery.enabled) {
+        const l = c.lottery;
+        const lottery = new LotteryOperator("lottery", {
+            form: "container", host, bindAddress: bind, image: l.image, port: l.port,
+            chain: { rpcUrl: l.rpcUrl, chainId: l.chainId, contractAddress: l.contractAddress, gasMultiplier: l.gasMultiplier, logLevel: l.logLevel },
+            operatorKey: secretOrGenerated(c, "lotteryOperatorKey"),
+        });
+        out.lottery = { endpoint: lottery.endpoint, healthUrl: pulumi.interpolate`${lottery.endpoint}/health`, hints: lottery.hints };
+    }
+
+    if (c.neo.enabled) {
+        const n = c.neo;
+        const networks = [appNetwork("neo-app")];
+        let database: PostgresDatabase | undefined;
+        if (n.database === "postgres") {
+            const dbNet = internalNetwork("neo-db");
+            networks.push(dbNet);
+            database = new PostgresDatabase("neo-db", {
+                kind: "container", host, network: dbNet, containerName: "neo-postgres", image: n.postgres.image,
+                database: "service_layer", user: "service_layer", retainData: c.retainData,
+            });
+        }
+        const neo = new NeoServiceLayer("neo", {
+            kind: "docker", host, bindAddress: bind, networks, databaseReady: database?.ready, image: n.image, port: n.port, logLevel: n.logLevel,
+            apiTokens: secretOrGenerated(c, "neoApiTokens"), encryptionKey: secretOrGenerated(c, "neoEncryptionKey"), database: database?.connection,
+        });
+        out.neo = { url: neo.url, healthUrl: neo.healthUrl, metricsUrl: neo.metricsUrl, apiTokens: secretOrGenerated(c, "neoApiTokens") };
+    }
+    return out;
+}

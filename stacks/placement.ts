@@ -1,0 +1,76 @@
+// Which host runs what, and which ports each host must open: pure, from the validated config.
+// Used by config validation (port collisions are config errors) and by the topologies.
+import type { PlainConfig } from "./config";
+import { metagraphNodes, metagraphPortProblems, MetagraphShape, NodeSpec } from "../components/systems/ottochain/spec";
+
+/** The single Docker host of the dev topology. */
+export const DEV_HOST = "local";
+/** The prod host that runs the SCITT ledger. */
+export const SCITT_HOST = "scitt";
+
+/** The metagraph's shape; in dev every layer is on the one local host. */
+export function ottochainShape(c: Pick<PlainConfig, "ottochain" | "topology">): MetagraphShape {
+    const o = c.ottochain;
+    const dev = c.topology === "dev";
+    return {
+        selfHostedGlobalL0: o.globalL0.source === "self-hosted",
+        heapMiB: { gl0: o.globalL0.heapMiB, ml0: o.metagraphL0.heapMiB, cl1: o.currencyL1.heapMiB, dl1: o.dataL1.heapMiB },
+        nodes: { cl1: o.currencyL1.nodes, dl1: o.dataL1.nodes },
+        placement: dev
+            ? { gl0: DEV_HOST, ml0: DEV_HOST, cl1: DEV_HOST, dl1: DEV_HOST }
+            : { gl0: o.placement.globalL0, ml0: o.placement.metagraphL0, cl1: o.placement.currencyL1, dl1: o.placement.dataL1 },
+    };
+}
+
+/** Ports that Docker services other than the metagraph take on each host. */
+export function otherPortClaims(c: PlainConfig): { host: string; owner: string; ports: number[] }[] {
+    const claims: { host: string; owner: string; ports: number[] }[] = [];
+    if (c.scitt.enabled) claims.push({ host: c.topology === "dev" ? DEV_HOST : SCITT_HOST, owner: "scitt", ports: [c.scitt.port, c.scitt.nodePort] });
+    if (c.topology === "dev") {
+        if (c.wealthwars.enabled) claims.push({ host: DEV_HOST, owner: "wealthwars", ports: [c.wealthwars.port] });
+        if (c.lottery.enabled) claims.push({ host: DEV_HOST, owner: "lottery", ports: [c.lottery.port] });
+        if (c.neo.enabled) claims.push({ host: DEV_HOST, owner: "neo", ports: [c.neo.port] });
+    }
+    return claims;
+}
+
+export function ottochainNodes(c: PlainConfig): NodeSpec[] {
+    return c.ottochain.enabled ? metagraphNodes(ottochainShape(c)) : [];
+}
+
+/** Every port collision on any host, as config errors. */
+export function hostPortProblems(c: PlainConfig): string[] {
+    const others = otherPortClaims(c);
+    const nodes = ottochainNodes(c);
+    if (nodes.length > 0) return metagraphPortProblems(nodes, others);
+    // No metagraph: still check the other services against each other.
+    return metagraphPortProblems([], others);
+}
+
+/** A port range a host opens in its security group. */
+export interface PortRange { owner: string; fromPort: number; toPort: number }
+
+/**
+ * Prod: the Docker hosts needed and the port ranges each opens. One range per metagraph layer (its
+ * nodes' public and p2p ports; the CLI ports inside it listen on 127.0.0.1 only), so a cluster of
+ * 100 nodes stays one security group rule, far below AWS's per-group limit.
+ */
+export function prodHostPorts(c: PlainConfig): Map<string, PortRange[]> {
+    const hosts = new Map<string, PortRange[]>();
+    const add = (h: string, r: PortRange) => hosts.set(h, [...(hosts.get(h) ?? []), r]);
+    const nodes = ottochainNodes(c);
+    for (const layer of ["gl0", "ml0", "cl1", "dl1"] as const) {
+        const ofLayer = nodes.filter((n) => n.layer === layer);
+        if (ofLayer.length === 0) continue;
+        add(ofLayer[0].host, {
+            owner: `ottochain ${layer}`,
+            fromPort: Math.min(...ofLayer.map((n) => n.ports.public)),
+            toPort: Math.max(...ofLayer.map((n) => n.ports.p2p)),
+        });
+    }
+    if (c.scitt.enabled) {
+        add(SCITT_HOST, { owner: "scitt rpc", fromPort: c.scitt.port, toPort: c.scitt.port });
+        add(SCITT_HOST, { owner: "scitt node-to-node", fromPort: c.scitt.nodePort, toPort: c.scitt.nodePort });
+    }
+    return hosts;
+}

@@ -1,0 +1,137 @@
+// Prod topology: a VPC, EC2 Docker hosts (SCITT, the metagraph layers by placement), a Nitro
+// Enclave parent for the lottery, RDS PostgreSQL, and the stateless HTTP services on Kubernetes.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ChainfleetConfig, lotteryForm } from "./config";
+import { metagraphOutputs, Outputs } from "./outputs";
+import { ottochainShape, prodHostPorts, SCITT_HOST } from "./placement";
+import { DockerHost } from "../components/platform/host";
+import { Network } from "../components/platform/network";
+import { PostgresDatabase } from "../components/platform/postgres";
+import { ScittLedger } from "../components/systems/scitt/scitt";
+import { WealthWarsBackend } from "../components/systems/wealthwars/wealthwars";
+import { Metagraph } from "../components/systems/ottochain/metagraph";
+import { LotteryOperator } from "../components/systems/lottery/lottery";
+import { NeoServiceLayer } from "../components/systems/neo/neo";
+
+/** The secret config validation guarantees in prod. */
+function must(c: ChainfleetConfig, key: keyof ChainfleetConfig["secrets"]): pulumi.Output<string> {
+    const v = c.secrets[key];
+    if (!v) throw new Error(`chainfleet:${key} is not set (config validation should have said so)`);
+    return v;
+}
+
+export function deployProd(c: ChainfleetConfig): Outputs {
+    const out: Outputs = { topology: "prod" };
+    const net = new Network("chainfleet", c.network);
+    const inVpc = [c.network.cidr];
+
+    // Docker hosts: one per placement label, each opening only its services' port ranges.
+    const hosts: Record<string, DockerHost> = {};
+    [...prodHostPorts(c).entries()].forEach(([label, ranges], i) => {
+        const az = i % c.network.availabilityZones;
+        const extraScitt = label === SCITT_HOST ? c.scitt.allowedCidrs : [];
+        hosts[label] = new DockerHost(`host-${label}`, {
+            kind: "ec2",
+            ec2: {
+                vpcId: net.vpcId, subnetId: net.privateSubnetIds[az], availabilityZone: net.azs[az],
+                instanceType: c.hosts.instanceType, sshUser: c.hosts.sshUser, sshPublicKey: c.hosts.sshPublicKey!,
+                sshPrivateKey: must(c, "sshPrivateKey"), sshAllowedCidrs: c.hosts.sshAllowedCidrs, publicIp: c.hosts.publicIp,
+                dataVolumeGiB: c.hosts.dataVolumeGiB, retainData: c.retainData, bastion: c.hosts.bastion,
+                ingress: ranges.map((r) => ({
+                    fromPort: r.fromPort, toPort: r.toPort, protocol: "tcp" as const, description: r.owner,
+                    cidrs: [...new Set([...inVpc, ...c.hosts.ingressAllowedCidrs, ...extraScitt])],
+                })),
+            },
+        });
+    });
+
+    const needsCluster = c.wealthwars.enabled || c.neo.enabled || (c.lottery.enabled && lotteryForm(c) === "kubernetes");
+    let kube: { provider: k8s.Provider; namespace: string; after: pulumi.Resource[] } | undefined;
+    if (needsCluster) {
+        const provider = new k8s.Provider("cluster", { context: c.kubernetes.context, enableServerSideApply: true });
+        const ns = new k8s.core.v1.Namespace("namespace", {
+            metadata: {
+                name: c.kubernetes.namespace,
+                // Pod Security Admission enforces the restricted standard on everything we deploy.
+                labels: { "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "latest" },
+            },
+        }, { provider });
+        kube = { provider, namespace: c.kubernetes.namespace, after: [ns] };
+    }
+    const rds = (name: string, database: string, d: ChainfleetConfig["wealthwars"]["database"]) => new PostgresDatabase(name, {
+        kind: "rds", vpcId: net.vpcId, privateSubnetIds: net.privateSubnetIds, allowedCidrs: inVpc, database, user: database,
+        instanceClass: d.instanceClass, allocatedStorageGiB: d.allocatedStorageGiB, engineVersion: d.engineVersion,
+        backupRetentionDays: d.backupRetentionDays,
+    });
+
+    if (c.scitt.enabled) {
+        const s = new ScittLedger("scitt", {
+            host: hosts[SCITT_HOST], ...c.scitt, bindAddress: "0.0.0.0", retainData: c.retainData, snapshots: c.scitt.snapshots,
+        });
+        out.scitt = { url: s.url, healthUrl: pulumi.interpolate`${s.url}/node/network`, hints: s.hints };
+    }
+
+    if (c.wealthwars.enabled && kube) {
+        const w = c.wealthwars;
+        const db = rds("wealthwars-db", "wealthwars", w.database);
+        const backend = new WealthWarsBackend("wealthwars", {
+            kind: "kubernetes", ...kube, replicas: w.replicas, ingressNamespace: c.kubernetes.ingressNamespace,
+            image: w.image, port: w.port, solanaRpcUrl: w.solanaRpcUrl, authoritySecretKey: must(c, "wealthwarsAuthoritySecretKey"),
+            apiKeys: c.secrets.wealthwarsApiKeys, migrateCommand: w.migrateCommand, database: db.connection, databaseReady: db.ready,
+            memoryMiB: w.memoryMiB, cpus: w.cpus,
+        });
+        out.wealthwars = { url: backend.url, healthUrl: backend.healthUrl, databaseHost: db.connection.host };
+    }
+
+    if (c.ottochain.enabled) {
+        const o = c.ottochain;
+        const m = new Metagraph("ottochain", {
+            hosts,
+            shape: ottochainShape(c),
+            common: {
+                image: o.image, jarsDir: o.jarsDir, keysDir: o.keysDir, genesisDir: o.genesisDir, keyAlias: o.keyAlias,
+                appEnv: o.appEnv, collateral: o.collateral, password: must(c, "ottochainKeystorePassword"),
+                genesisResetToken: o.genesisResetToken, retainData: c.retainData,
+            },
+            externalGlobalL0: o.globalL0.source === "external" ? { id: o.globalL0.peerId!, host: o.globalL0.host!, port: o.globalL0.port } : undefined,
+            readinessTimeoutSeconds: o.readinessTimeoutSeconds,
+            joinAttempts: o.joinAttempts,
+        });
+        out.ottochain = metagraphOutputs(m);
+    }
+
+    if (c.lottery.enabled) {
+        const l = c.lottery;
+        const chain = { rpcUrl: l.rpcUrl, chainId: l.chainId, contractAddress: l.contractAddress, gasMultiplier: l.gasMultiplier, logLevel: l.logLevel };
+        const common = { chain, operatorKey: must(c, "lotteryOperatorKey"), port: l.port, image: l.image };
+        const lottery = lotteryForm(c) === "kubernetes" && kube
+            ? new LotteryOperator("lottery", { ...common, form: "kubernetes", ...kube, ingressNamespace: c.kubernetes.ingressNamespace })
+            : new LotteryOperator("lottery", {
+                ...common, form: "enclave", vpcId: net.vpcId, subnetId: net.privateSubnetIds[0], instanceType: l.enclave.instanceType,
+                allowedCidrs: [...new Set([...inVpc, ...c.hosts.ingressAllowedCidrs])],
+                enclave: {
+                    eifS3Uri: l.enclave.eifS3Uri!, pcr0: l.enclave.pcr0!, cpuCount: l.enclave.cpuCount, memoryMiB: l.enclave.memoryMiB,
+                    cid: l.enclave.cid, rpcProxyPort: l.enclave.rpcProxyPort, debugMode: l.enclave.debugMode,
+                },
+            });
+        out.lottery = {
+            endpoint: lottery.endpoint, healthUrl: pulumi.interpolate`${lottery.endpoint}/health`, hints: lottery.hints,
+            enclaveCid: lottery.enclaveCid, expectedPcr0: lottery.expectedPcr0,
+        };
+    }
+
+    if (c.neo.enabled && kube) {
+        const n = c.neo;
+        const db = rds("neo-db", "service_layer", n.postgres);
+        const neo = new NeoServiceLayer("neo", {
+            kind: "kubernetes", ...kube, replicas: n.replicas, resources: n.resources, image: n.image, port: n.port, logLevel: n.logLevel,
+            apiTokens: must(c, "neoApiTokens"), encryptionKey: must(c, "neoEncryptionKey"), database: db.connection,
+            autoscaling: n.autoscaling.enabled ? { maxReplicas: n.autoscaling.maxReplicas, cpuPercent: n.autoscaling.cpuPercent } : undefined,
+            ingress: { host: n.ingress.host!, className: n.ingress.className, tlsSecretName: n.ingress.tlsSecretName },
+            allowFromNamespaces: [c.kubernetes.ingressNamespace, "monitoring"],
+        });
+        out.neo = { url: neo.url, healthUrl: neo.healthUrl, metricsUrl: neo.metricsUrl, databaseHost: db.connection.host };
+    }
+    return out;
+}

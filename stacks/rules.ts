@@ -1,0 +1,102 @@
+// Domain rules of the config that are more than a type: enclave sizing and key formats.
+// Pure functions, tested without mocks.
+
+/** What an enclave parent needs to know of an EC2 instance type. */
+export interface InstanceTypeInfo {
+    vcpus: number;
+    memoryMiB: number;
+    arch: "x86_64" | "arm64";
+    threadsPerCore: 1 | 2;
+}
+
+const SIZES: Record<string, number> = { large: 2, xlarge: 4, "2xlarge": 8, "4xlarge": 16, "8xlarge": 32, "12xlarge": 48, "16xlarge": 64 };
+// Nitro families that support enclaves (docs.aws.amazon.com/enclaves nitro-enclave.html#nitro-enclave-reqs):
+// memory per vCPU (GiB), architecture, threads per core (Graviton and m7a/c7a have no SMT).
+const FAMILIES: Record<string, [number, InstanceTypeInfo["arch"], 1 | 2]> = {
+    m5: [4, "x86_64", 2], m5a: [4, "x86_64", 2], m5n: [4, "x86_64", 2], m6i: [4, "x86_64", 2], m6a: [4, "x86_64", 2],
+    m7i: [4, "x86_64", 2], m7a: [4, "x86_64", 1], c5: [2, "x86_64", 2], c5a: [2, "x86_64", 2], c6i: [2, "x86_64", 2],
+    c6a: [2, "x86_64", 2], c7i: [2, "x86_64", 2], r5: [8, "x86_64", 2], r6i: [8, "x86_64", 2], r7i: [8, "x86_64", 2],
+    m6g: [4, "arm64", 1], m7g: [4, "arm64", 1], c6g: [2, "arm64", 1], c7g: [2, "arm64", 1], r6g: [8, "arm64", 1],
+};
+
+/** Known enclave-capable instance types, e.g. INSTANCE_TYPES["m6i.xlarge"]. */
+export const INSTANCE_TYPES: Record<string, InstanceTypeInfo> = Object.fromEntries(
+    Object.entries(FAMILIES).flatMap(([family, [gibPerVcpu, arch, threadsPerCore]]) =>
+        Object.entries(SIZES).map(([size, vcpus]) => [
+            `${family}.${size}`,
+            { vcpus, memoryMiB: vcpus * gibPerVcpu * 1024, arch, threadsPerCore },
+        ]),
+    ),
+);
+
+/** Memory the parent instance keeps for itself (OS, Docker, proxies), MiB. */
+export const PARENT_RESERVED_MIB = 1024;
+
+export interface EnclaveSizing {
+    instanceType: string;
+    cpuCount: number;
+    memoryMiB: number;
+    cid: number;
+    debugMode: boolean;
+    eifS3Uri?: string;
+    pcr0?: string;
+}
+
+/** Every broken enclave rule as a sentence naming its key; empty when the enclave fits. */
+export function validateEnclave(form: string, e: EnclaveSizing, topology: "dev" | "prod"): string[] {
+    const k = "chainfleet:lottery";
+    const out: string[] = [];
+    if (form === "enclave" && topology === "dev") {
+        out.push(`${k}.form must be "container" or "kubernetes" in dev: a Nitro Enclave needs an EC2 parent (got "enclave")`);
+    }
+    if (form === "kubernetes" && topology === "dev") {
+        out.push(`${k}.form must be "container" in dev: the dev topology has no Kubernetes cluster (got "kubernetes")`);
+    }
+    if (form !== "enclave") return out;
+    if (e.debugMode && topology === "prod") {
+        out.push(`${k}.enclave.debugMode must be false in prod: debug mode zeroes the PCRs, so attestation proves nothing (got true)`);
+    }
+    if (!e.eifS3Uri) out.push(`${k}.enclave.eifS3Uri must be set for the enclave form: the s3://bucket/key of the EIF (got nothing)`);
+    if (!e.pcr0) out.push(`${k}.enclave.pcr0 must be set for the enclave form: the EIF's PCR0 printed by nitro-cli build-enclave (got nothing)`);
+    const info = INSTANCE_TYPES[e.instanceType];
+    if (!info) {
+        out.push(`${k}.enclave.instanceType must be a Nitro instance type that supports enclaves, e.g. m6i.xlarge, c6i.2xlarge, m6g.large (got "${e.instanceType}")`);
+        return out;
+    }
+    const minVcpus = info.arch === "arm64" ? 2 : 4;
+    if (info.vcpus < minVcpus) {
+        out.push(`${k}.enclave.instanceType must have ≥ ${minVcpus} vCPUs on ${info.arch === "arm64" ? "Graviton" : "Intel/AMD"} to host an enclave (got "${e.instanceType}" with ${info.vcpus})`);
+        return out;
+    }
+    if (info.threadsPerCore === 2 && e.cpuCount % 2 !== 0) {
+        out.push(`${k}.enclave.cpuCount must be even on "${e.instanceType}" (2 threads per core: enclaves take whole cores) (got ${e.cpuCount})`);
+    }
+    if (info.vcpus - e.cpuCount < 2) {
+        out.push(`${k}.enclave.cpuCount must leave the parent ≥ 2 of the ${info.vcpus} vCPUs of "${e.instanceType}" (got ${e.cpuCount})`);
+    }
+    const maxMemory = info.memoryMiB - PARENT_RESERVED_MIB;
+    if (e.memoryMiB < 64) {
+        out.push(`${k}.enclave.memoryMiB must be ≥ 64 (got ${e.memoryMiB})`);
+    } else if (e.memoryMiB > maxMemory) {
+        out.push(`${k}.enclave.memoryMiB must be ≤ ${maxMemory} on "${e.instanceType}" (${info.memoryMiB} MiB less ${PARENT_RESERVED_MIB} for the parent) (got ${e.memoryMiB})`);
+    }
+    return out;
+}
+
+/**
+ * Decodes SECRET_ENCRYPTION_KEY as the Neo service layer does: hex, then base64, then raw bytes;
+ * the key is valid when one of them gives 16, 24 or 32 bytes. Returns the bytes or undefined.
+ */
+export function decodeEncryptionKey(value: string): Buffer | undefined {
+    const ok = (b: Buffer) => [16, 24, 32].includes(b.length);
+    if (/^[0-9a-fA-F]+$/.test(value) && value.length % 2 === 0) {
+        const b = Buffer.from(value, "hex");
+        if (ok(b)) return b;
+    }
+    if (/^[A-Za-z0-9+/]+={0,2}$/.test(value) && value.length % 4 === 0) {
+        const b = Buffer.from(value, "base64");
+        if (ok(b)) return b;
+    }
+    const raw = Buffer.from(value, "utf8");
+    return ok(raw) ? raw : undefined;
+}

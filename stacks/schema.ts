@@ -1,0 +1,63 @@
+// Small schema builders shared by the config schema. Each builder's error message is the *rule*
+// ("an integer ≥ 1"); stacks/config.ts turns it into "<key> must be <rule> (got <value>)".
+import { z } from "zod";
+
+/** An integer in [min, max] (max optional). */
+export function int(min: number, max?: number) {
+    const rule = max === undefined ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`;
+    let s = z.number({ error: rule }).int({ error: rule }).min(min, { error: rule });
+    if (max !== undefined) s = s.max(max, { error: rule });
+    return s;
+}
+
+/** A number in [min, max]. */
+export function num(min: number, max: number) {
+    const rule = `a number from ${min} to ${max}`;
+    return z.number({ error: rule }).min(min, { error: rule }).max(max, { error: rule });
+}
+
+export const port = () => int(1, 65535);
+export const bool = () => z.boolean({ error: "true or false" });
+export const str = (rule = "a non-empty string") => z.string({ error: rule }).min(1, { error: rule });
+
+/** One of the given strings. */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+    return z.enum(values, { error: `one of ${values.map((v) => `"${v}"`).join(", ")}` });
+}
+
+/** An IPv4 CIDR such as 10.0.0.0/16. */
+export const cidr = () =>
+    z.string({ error: "an IPv4 CIDR like 10.0.0.0/16" }).regex(/^(\d{1,3}\.){3}\d{1,3}\/(\d|[12]\d|3[0-2])$/, {
+        error: "an IPv4 CIDR like 10.0.0.0/16",
+    });
+
+/** An IPv4 address such as 127.0.0.1. */
+export const ipv4 = () =>
+    z.string({ error: "an IPv4 address like 127.0.0.1" }).regex(/^(\d{1,3}\.){3}\d{1,3}$/, {
+        error: "an IPv4 address like 127.0.0.1",
+    });
+
+/** An http(s) URL. */
+export const url = () =>
+    z.string({ error: "an http(s) URL" }).regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, { error: "an http(s) URL" });
+
+/**
+ * A container image pinned to a tag or a digest: `repo:tag` (tag not `latest`) or `repo@sha256:…`.
+ * Unpinned images drift between `pulumi up` runs, so they are refused.
+ */
+export const PINNED_IMAGE_RULE = 'an image pinned to a tag or digest (repo:tag or repo@sha256:…, never "latest")';
+export function isPinnedImage(ref: string): boolean {
+    if (/@sha256:[0-9a-f]{64}$/.test(ref)) return true;
+    const lastSegment = ref.split("/").pop() ?? "";
+    const colon = lastSegment.lastIndexOf(":");
+    if (colon < 0) return false;
+    const tag = lastSegment.slice(colon + 1);
+    return /^[\w][\w.-]{0,127}$/.test(tag) && tag !== "latest";
+}
+export const pinnedImage = () =>
+    z.string({ error: PINNED_IMAGE_RULE }).refine(isPinnedImage, { error: PINNED_IMAGE_RULE });
+
+/** A strict object whose missing keys take the defaults of its fields. */
+export function section<T extends z.core.$ZodLooseShape>(shape: T) {
+    return z.strictObject(shape).prefault({} as never);
+}

@@ -1,0 +1,64 @@
+// What the mocks answer for resources and invokes: the outputs a real provider would compute,
+// faked deterministically from the resource name so two runs give the same graph.
+import { createHash } from "crypto";
+
+function digest(s: string): string {
+    return createHash("sha256").update(s).digest("hex");
+}
+
+/** A stable fake private IP in 10.40.0.0/16 for a resource name. */
+export function fakeIp(name: string): string {
+    const h = digest(name);
+    return `10.40.${parseInt(h.slice(0, 2), 16)}.${(parseInt(h.slice(2, 4), 16) % 250) + 4}`;
+}
+
+/** Outputs a provider computes on create, by resource type. */
+export function fakeOutputs(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    switch (type) {
+        case "aws:ec2/instance:Instance":
+            return { privateIp: fakeIp(name), publicIp: inputs.associatePublicIpAddress ? "203.0.113.10" : "", arn: `arn:aws:ec2:eu-west-1:123456789012:instance/${name}` };
+        case "aws:rds/instance:Instance":
+            return { address: `${name}.abc123.eu-west-1.rds.amazonaws.com`, port: 5432, endpoint: `${name}.abc123.eu-west-1.rds.amazonaws.com:5432`, arn: `arn:aws:rds:eu-west-1:123456789012:db:${name}` };
+        case "aws:lb/loadBalancer:LoadBalancer":
+            return { dnsName: `${name}.elb.eu-west-1.amazonaws.com`, arn: `arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/${name}` };
+        case "random:index/randomPassword:RandomPassword":
+            return { result: `fake-random-${digest(name).slice(0, Number(inputs.length ?? 24) - 12)}` };
+        case "random:index/randomBytes:RandomBytes":
+            return { hex: digest(name).slice(0, Number(inputs.length ?? 32) * 2), base64: Buffer.from(digest(name), "hex").subarray(0, Number(inputs.length ?? 32)).toString("base64") };
+        case "command:local:Command":
+        case "command:remote:Command":
+            return { stdout: fakeCommandStdout(name), stderr: "" };
+        case "docker:index/network:Network":
+            return { name: inputs.name ?? name };
+        case "docker:index/volume:Volume":
+            return { name: inputs.name ?? name, mountpoint: `/var/lib/docker/volumes/${name}/_data` };
+        default:
+            if (type.startsWith("aws:")) return { arn: `arn:aws:${type.split(":")[1].split("/")[0]}:eu-west-1:123456789012:${name}` };
+            return {};
+    }
+}
+
+/** Readiness gates print the JSON they saw; identity commands print an id. */
+function fakeCommandStdout(name: string): string {
+    if (name.endsWith("-metagraph-id")) return `DAG${digest(name).slice(0, 37)}`;
+    if (name.endsWith("-peer-id")) return digest(name) + digest(`${name}/2`);
+    return JSON.stringify({ id: digest(name) + digest(`${name}/2`), state: "Ready", host: fakeIp(name) });
+}
+
+/** Answers provider functions (invokes). */
+export function fakeCall(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    switch (token) {
+        case "aws:index/getAvailabilityZones:getAvailabilityZones":
+            return { names: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"] };
+        case "aws:ec2/getAmi:getAmi":
+            return { id: "ami-0fake0al2023", architecture: "x86_64" };
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: "123456789012", arn: "arn:aws:iam::123456789012:user/plan", userId: "plan" };
+        case "aws:index/getRegion:getRegion":
+            return { name: "eu-west-1", region: "eu-west-1" };
+        case "aws:index/getPartition:getPartition":
+            return { partition: "aws", dnsSuffix: "amazonaws.com" };
+        default:
+            return { ...inputs };
+    }
+}

@@ -1,0 +1,326 @@
+// The offline graph harness: runs the real program (index.ts) with a real stack file under Pulumi
+// mocks, with a monitor of our own that records every RegisterResourceRequest the way the engine
+// would see it. Used by the specs and by `npm run plan`.
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import * as settingsTyped from "@pulumi/pulumi/runtime/settings";
+import { specialSigKey, specialSecretSig, specialResourceSig, unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { fakeCall, fakeOutputs } from "./fakes";
+import { readStackConfig, StackName } from "./stackConfig";
+
+// SDK internals the mocks themselves use; they are marked @internal in the typings.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const state = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, unknown> };
+const settings = settingsTyped as typeof settingsTyped & { waitForRPCs(): Promise<void> };
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+const PROJECT = "chainfleet";
+
+/** One registered resource, as the engine would see it. */
+export interface PlannedResource {
+    type: string;
+    name: string;
+    urn: string;
+    custom: boolean;
+    parent?: string;
+    /** Provider reference ("urn::id"), when one was passed explicitly or inherited. */
+    provider?: string;
+    /** URNs this resource waits for (dependsOn plus every input's resource). */
+    dependencies: string[];
+    protect: boolean;
+    retainOnDelete: boolean;
+    deleteBeforeReplace: boolean;
+    ignoreChanges: string[];
+    replaceOnChanges: string[];
+    additionalSecretOutputs: string[];
+    aliases: number;
+    /** Inputs with secrets unwrapped; `secretPaths` says which were secret. */
+    inputs: Record<string, unknown>;
+    /** Dotted paths of the inputs that are secret, e.g. "envs[2]" or "stringData.API_TOKENS". */
+    secretPaths: string[];
+}
+
+export interface Graph {
+    stack: StackName;
+    resources: PlannedResource[];
+    /** Stack outputs, secrets unwrapped; secret output keys listed in secretOutputs. */
+    outputs: Record<string, unknown>;
+    secretOutputs: string[];
+    /** Log lines the program wrote (warnings and info). */
+    logs: { severity: string; message: string }[];
+}
+
+/** Overrides applied on top of the stack file: "ottochain.currencyL1.nodes" → 4 (dotted paths). */
+export type Overrides = Record<string, unknown>;
+
+interface Walked { value: unknown; secrets: string[] }
+
+/** Unwraps the wire form of a property value, noting where secrets sat. */
+export function unwrap(v: unknown, at = ""): Walked {
+    if (Array.isArray(v)) {
+        const secrets: string[] = [];
+        const value = v.map((x, i) => {
+            const w = unwrap(x, `${at}[${i}]`);
+            secrets.push(...w.secrets);
+            return w.value;
+        });
+        return { value, secrets };
+    }
+    if (v !== null && typeof v === "object") {
+        const o = v as Record<string, unknown>;
+        if (o[specialSigKey] === specialSecretSig) {
+            const inner = unwrap(o.value, at);
+            return { value: inner.value, secrets: [at, ...inner.secrets] };
+        }
+        if (o[specialSigKey] === specialResourceSig) return { value: { resourceUrn: o.urn }, secrets: [] };
+        const secrets: string[] = [];
+        const value: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(o)) {
+            const w = unwrap(x, at ? `${at}.${k}` : k);
+            value[k] = w.value;
+            secrets.push(...w.secrets);
+        }
+        return { value, secrets };
+    }
+    if (v === unknownValue) return { value: "<unknown>", secrets: [] };
+    return { value: v, secrets: [] };
+}
+
+/** The URN the engine gives a resource (the parent's type chain, then the type and name). */
+export function urnOf(parent: string | undefined, type: string, name: string): string {
+    const qualified = parent ? `${parent.split("::")[2]}$${type}` : type;
+    return `urn:pulumi:${settings.getStack()}::${settings.getProject()}::${qualified}::${name}`;
+}
+
+class RecordingMonitor extends MockMonitor {
+    readonly recorded: PlannedResource[] = [];
+    readonly urns = new Set<string>();
+    readonly duplicates: string[] = [];
+
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    async registerResource(req: any, callback: (err: any, res: any) => void): Promise<void> {
+        const urn = urnOf(req.getParent(), req.getType(), req.getName());
+        if (this.urns.has(urn)) this.duplicates.push(urn);
+        this.urns.add(urn);
+        const walked = unwrap(req.getObject()?.toJavaScript() ?? {});
+        this.recorded.push({
+            type: req.getType(),
+            name: req.getName(),
+            urn,
+            custom: req.getCustom(),
+            parent: req.getParent() || undefined,
+            provider: req.getProvider() || undefined,
+            dependencies: [...new Set<string>(req.getDependenciesList())],
+            protect: req.getProtect() === true,
+            retainOnDelete: req.getRetainondelete() === true,
+            deleteBeforeReplace: req.getDeletebeforereplace() === true,
+            ignoreChanges: req.getIgnorechangesList(),
+            replaceOnChanges: req.getReplaceonchangesList(),
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            aliases: req.getAliasesList().length,
+            inputs: walked.value as Record<string, unknown>,
+            secretPaths: walked.secrets,
+        });
+        return super.registerResource(req, callback);
+    }
+}
+
+/** Deletes the project's own modules from the require cache so the program runs afresh. */
+function purgeProjectModules(): void {
+    for (const id of Object.keys(require.cache)) {
+        if (id.startsWith(ROOT) && !id.includes(`${path.sep}node_modules${path.sep}`) && !id.includes(`${path.sep}test${path.sep}`)) {
+            delete require.cache[id];
+        }
+    }
+}
+
+/** Sets a dotted path ("a.b.c") in a nested object, creating objects on the way. */
+export function setPath(obj: Record<string, unknown>, dotted: string, value: unknown): void {
+    const parts = dotted.split(".");
+    let cur = obj;
+    for (const p of parts.slice(0, -1)) {
+        if (cur[p] === null || typeof cur[p] !== "object") cur[p] = {};
+        cur = cur[p] as Record<string, unknown>;
+    }
+    cur[parts[parts.length - 1]] = value;
+}
+
+/**
+ * Builds the config map the program will see: the stack file, the overrides (dotted paths under
+ * chainfleet:), and secrets (marked secret).
+ */
+export function buildConfig(stack: StackName, overrides: Overrides = {}, secrets: Record<string, string> = {}) {
+    const fromFile = readStackConfig(stack);
+    const values: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(fromFile)) values[k] = structuredClone(v);
+    for (const [dotted, v] of Object.entries(overrides)) {
+        const [top, ...rest] = dotted.split(".");
+        const key = `chainfleet:${top}`;
+        if (rest.length === 0) values[key] = v;
+        else {
+            const base = (values[key] ?? {}) as Record<string, unknown>;
+            setPath(base, rest.join("."), v);
+            values[key] = base;
+        }
+    }
+    const config: Record<string, string> = {};
+    for (const [k, v] of Object.entries(values)) {
+        if (v === undefined) continue;
+        config[k] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    const secretKeys: string[] = [];
+    for (const [k, v] of Object.entries(secrets)) {
+        config[`chainfleet:${k}`] = v;
+        secretKeys.push(`chainfleet:${k}`);
+    }
+    return { config, secretKeys };
+}
+
+/** Secrets a prod plan needs; the values are obvious fakes, never real keys. */
+export const FAKE_PROD_SECRETS: Record<string, string> = {
+    sshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nFAKE-FOR-PLAN\n-----END OPENSSH PRIVATE KEY-----",
+    wealthwarsAuthoritySecretKey: "[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32]",
+    wealthwarsApiKeys: "fake-api-key-for-plan",
+    ottochainKeystorePassword: "fake-keystore-password",
+    lotteryOperatorKey: `0x${"ab".repeat(32)}`,
+    neoApiTokens: "fake-token-for-plan-1,fake-token-for-plan-2",
+    neoEncryptionKey: "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+};
+
+let running = false;
+
+/**
+ * Runs index.ts for a stack and returns the registered graph. Throws the program's error (e.g. a
+ * ConfigError) or, after the run, an error listing duplicate URNs.
+ */
+export async function planStack(stack: StackName, overrides: Overrides = {}, secrets?: Record<string, string>): Promise<Graph> {
+    if (running) throw new Error("planStack runs one program at a time");
+    running = true;
+    const logs: Graph["logs"] = [];
+    const restoreLog = captureLogs(logs);
+    try {
+        const { config, secretKeys } = buildConfig(stack, overrides, secrets ?? (stack === "prod" ? FAKE_PROD_SECRETS : {}));
+        const monitor = new RecordingMonitor({
+            newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, ...fakeOutputs(args.type, args.name, args.inputs) } }),
+            call: (args) => fakeCall(args.token, args.inputs),
+        });
+        settings.setMockOptions(monitor, PROJECT, stack, false);
+        const store = state.getStore();
+        store.supportsSecrets = true;
+        store.supportsResourceReferences = true;
+        store.supportsOutputValues = false;
+        store.supportsDeletedWith = true;
+        store.supportsAliasSpecs = true;
+        pulumi.runtime.setAllConfig(config, secretKeys);
+        purgeProjectModules();
+        const rawOutputs = await pulumi.runtime.runInPulumiStack(async () => {
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const mod = require(path.join(ROOT, "index.ts"));
+            return mod;
+        });
+        await settings.waitForRPCs();
+        if (monitor.duplicates.length > 0) throw new Error(`duplicate URNs: ${monitor.duplicates.join(", ")}`);
+        const secretOutputs: string[] = [];
+        const outputs: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries((rawOutputs ?? {}) as Record<string, unknown>)) {
+            const resolved = await resolveOutput(v);
+            outputs[k] = resolved.value;
+            if (resolved.secret) secretOutputs.push(k);
+        }
+        return { stack, resources: monitor.recorded, outputs, secretOutputs, logs };
+    } finally {
+        restoreLog();
+        running = false;
+    }
+}
+
+async function resolveOutput(v: unknown): Promise<{ value: unknown; secret: boolean }> {
+    const out = pulumi.output(v);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const secret = await (out as any).isSecret;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const value = await (out as any).promise();
+    return { value, secret: secret === true };
+}
+
+/** Routes pulumi.log to the graph's log instead of the console. */
+function captureLogs(into: Graph["logs"]): () => void {
+    const log = pulumi.log as unknown as Record<string, (msg: string) => Promise<void>>;
+    const saved = { warn: log.warn, info: log.info, debug: log.debug };
+    log.warn = async (message: string) => void into.push({ severity: "warning", message });
+    log.info = async (message: string) => void into.push({ severity: "info", message });
+    log.debug = async () => undefined;
+    return () => Object.assign(log, saved);
+}
+
+/** Helpers for specs. */
+export function ofType(g: Graph, type: string): PlannedResource[] {
+    return g.resources.filter((r) => r.type === type);
+}
+
+export function byName(g: Graph, name: string): PlannedResource {
+    const found = g.resources.filter((r) => r.name === name);
+    if (found.length !== 1) throw new Error(`expected one resource named ${name}, found ${found.length}`);
+    return found[0];
+}
+
+export function byUrn(g: Graph): Map<string, PlannedResource> {
+    return new Map(g.resources.map((r) => [r.urn, r]));
+}
+
+/** Every URN r waits for, transitively, including through its parents' dependencies. */
+export function dependsOnTransitively(g: Graph, from: PlannedResource, target: PlannedResource): boolean {
+    const idx = byUrn(g);
+    const seen = new Set<string>();
+    const stack = [from.urn];
+    while (stack.length > 0) {
+        const urn = stack.pop()!;
+        if (urn === target.urn && urn !== from.urn) return true;
+        if (seen.has(urn)) continue;
+        seen.add(urn);
+        const r = idx.get(urn);
+        if (!r) continue;
+        stack.push(...r.dependencies);
+        // A component's dependencies stand for all of its children.
+        for (const child of g.resources) if (child.parent === urn) stack.push(child.urn);
+    }
+    return false;
+}
+
+/** Length of the longest dependency chain of custom resources (the critical path of a deployment). */
+export function longestChain(g: Graph): number {
+    const idx = byUrn(g);
+    const children = new Map<string, string[]>();
+    for (const r of g.resources) if (r.parent) children.set(r.parent, [...(children.get(r.parent) ?? []), r.urn]);
+    // Expand a dependency on a component into its custom descendants, as the engine waits for them.
+    const expand = (urn: string, acc: Set<string>) => {
+        const r = idx.get(urn);
+        if (!r) return;
+        if (r.custom) acc.add(urn);
+        for (const c of children.get(urn) ?? []) expand(c, acc);
+    };
+    const memo = new Map<string, number>();
+    const depth = (urn: string, guard: Set<string>): number => {
+        const hit = memo.get(urn);
+        if (hit !== undefined) return hit;
+        if (guard.has(urn)) throw new Error(`dependency cycle at ${urn}`);
+        guard.add(urn);
+        const r = idx.get(urn)!;
+        const deps = new Set<string>();
+        const own = [...r.dependencies];
+        // Dependencies of ancestors apply to the resource too.
+        for (let p = r.parent; p; p = idx.get(p)?.parent) own.push(...(idx.get(p)?.dependencies ?? []));
+        for (const d of own) expand(d, deps);
+        deps.delete(urn);
+        let best = 0;
+        for (const d of deps) best = Math.max(best, depth(d, guard));
+        guard.delete(urn);
+        const result = best + 1;
+        memo.set(urn, result);
+        return result;
+    };
+    let max = 0;
+    for (const r of g.resources) if (r.custom && r.type !== "pulumi:providers:docker" && !r.type.startsWith("pulumi:providers:")) max = Math.max(max, depth(r.urn, new Set()));
+    return max;
+}

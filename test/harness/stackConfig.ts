@@ -1,0 +1,21 @@
+// Reads a real Pulumi.<stack>.yaml the way the CLI does: the `config:` map, keys "ns:name".
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+
+export type StackName = "dev" | "prod";
+
+export function stackFile(stack: StackName): string {
+    return path.resolve(__dirname, "..", "..", `Pulumi.${stack}.yaml`);
+}
+
+/** The stack file's config values. Encrypted values ({secure: …}) are left out: tests pass secrets. */
+export function readStackConfig(stack: StackName): Record<string, unknown> {
+    const doc = parse(fs.readFileSync(stackFile(stack), "utf8")) as { config?: Record<string, unknown> };
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(doc.config ?? {})) {
+        if (v !== null && typeof v === "object" && "secure" in (v as object)) continue;
+        out[k] = v;
+    }
+    return out;
+}
