@@ -2,7 +2,7 @@
 // reported together, and nothing is registered before the whole config is valid.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { bool, cidr, int, ipv4, num, oneOf, pinnedImage, port, section, str, url } from "./schema";
+import { bool, cidr, int, ipv4, num, oneOf, pinnedImage, port, section, str, text, url } from "./schema";
 import { decodeEncryptionKey, INSTANCE_TYPES, validateEnclave } from "./rules";
 import { hostPortProblems } from "./placement";
 
@@ -18,15 +18,15 @@ const hosts = section({
     /** Login user of the AMI (Amazon Linux 2023: ec2-user). */
     sshUser: str().default("ec2-user"),
     /** OpenSSH public key installed on the hosts; its private half is chainfleet:sshPrivateKey. */
-    sshPublicKey: z.string().optional(),
+    sshPublicKey: text().optional(),
     /** CIDRs allowed to reach SSH (22) on the hosts; never 0.0.0.0/0. */
-    sshAllowedCidrs: z.array(cidr()).default([]),
+    sshAllowedCidrs: z.array(cidr(), { error: "a list of IPv4 CIDRs" }).default([]),
     /** CIDRs allowed to reach the ports services publish on the hosts. */
-    ingressAllowedCidrs: z.array(cidr()).default(["10.0.0.0/8"]),
+    ingressAllowedCidrs: z.array(cidr(), { error: "a list of IPv4 CIDRs" }).default(["10.0.0.0/8"]),
     /** Give the hosts a public IPv4 (off: they sit in private subnets behind NAT). */
     publicIp: bool().default(false),
     /** Optional bastion ("user@host") through which the Docker provider and remote commands reach the hosts. */
-    bastion: z.string().optional(),
+    bastion: text().optional(),
 });
 
 const network = section({
@@ -42,7 +42,7 @@ const kubernetes = section({
     /** Namespace the Kubernetes workloads go to. */
     namespace: str().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: "a DNS-1123 label" }).default("chainfleet"),
     /** kubeconfig context to use (default: the current context). */
-    context: z.string().optional(),
+    context: text().optional(),
     /** Namespace of the ingress controller allowed through NetworkPolicies. */
     ingressNamespace: str().default("ingress-nginx"),
 });
@@ -58,7 +58,7 @@ const scitt = section({
     /** Image reference; exclusive with buildContext. */
     image: pinnedImage().optional(),
     /** Path of a scitt-ccf-ledger checkout to build the image from (build arg PLATFORM). */
-    buildContext: z.string().optional(),
+    buildContext: text().optional(),
     /** Dockerfile inside buildContext. */
     dockerfile: str().default("docker/Dockerfile"),
     /** CPU limit, cores. */
@@ -68,9 +68,9 @@ const scitt = section({
     /** Interface the RPC port is published on. */
     bindAddress: ipv4().default("127.0.0.1"),
     /** SNP attestation config file on the host (required with platform snp). */
-    attestationConfigPath: z.string().optional(),
+    attestationConfigPath: text().optional(),
     /** CIDRs allowed to reach the RPC port in prod (added to hosts.ingressAllowedCidrs for this port only). */
-    allowedCidrs: z.array(cidr()).default([]),
+    allowedCidrs: z.array(cidr(), { error: "a list of IPv4 CIDRs" }).default([]),
     /** EBS snapshot schedule of the workspace volume (prod). */
     snapshots: section({
         /** Hours between snapshots (one of 1, 2, 3, 4, 6, 8, 12, 24: what Data Lifecycle Manager accepts). */
@@ -122,7 +122,7 @@ const l0 = section({
 });
 const l1 = section({
     /** Nodes in the cluster (≥ 3 for consensus). */
-    nodes: int(1, 1000).default(3),
+    nodes: int(1).default(3),
     /** JVM heap per node, MiB. */
     heapMiB: int(256, 262144).default(1024),
 });
@@ -149,15 +149,15 @@ const ottochain = section({
      * Explicit, destructive genesis reset: set to a new token to move ML0's data aside (kept, not
      * deleted) and run genesis again on the next `pulumi up`. Leave unset in normal operation.
      */
-    genesisResetToken: z.string().regex(/^[\w.-]{1,64}$/, { error: "a token of letters, digits, . _ -" }).optional(),
+    genesisResetToken: text().regex(/^[\w.-]{1,64}$/, { error: "a token of letters, digits, . _ -" }).optional(),
     globalL0: section({
         heapMiB: int(256, 262144).default(2048),
         /** Run our own GL0 (dev network) or point at an external network's GL0 peer. */
         source: oneOf(["self-hosted", "external"]).default("self-hosted"),
         /** External GL0 peer id (source external). */
-        peerId: z.string().regex(/^[0-9a-f]{128}$/, { error: "a 128-hex-digit peer id" }).optional(),
+        peerId: text().regex(/^[0-9a-f]{128}$/, { error: "a 128-hex-digit peer id" }).optional(),
         /** External GL0 host (source external). */
-        host: z.string().optional(),
+        host: text().optional(),
         /** External GL0 public HTTP port (source external). */
         port: port().default(9000),
     }),
@@ -192,7 +192,7 @@ const lottery = section({
     /** BLOCKCHAIN_CHAIN_ID. */
     chainId: int(1).default(31337),
     /** BLOCKCHAIN_CONTRACT_ADDRESS. */
-    contractAddress: z.string().regex(/^0x[0-9a-fA-F]{40}$/, { error: "a 0x-prefixed 20-byte hex address" })
+    contractAddress: text().regex(/^0x[0-9a-fA-F]{40}$/, { error: "a 0x-prefixed 20-byte hex address" })
         .default("0x5FbDB2315678afecb367f032d93F642f64180aa3"),
     /** BLOCKCHAIN_GAS_MULTIPLIER. */
     gasMultiplier: num(1, 10).default(1.2),
@@ -208,9 +208,9 @@ const lottery = section({
         /** Enclave CID, 4 … 4294967294, unique per host. */
         cid: int(4, 4294967294).default(16),
         /** s3://bucket/key of the EIF. */
-        eifS3Uri: z.string().regex(/^s3:\/\/[a-z0-9.-]{3,63}\/.+$/, { error: "an s3://bucket/key URI" }).optional(),
+        eifS3Uri: text().regex(/^s3:\/\/[a-z0-9.-]{3,63}\/.+$/, { error: "an s3://bucket/key URI" }).optional(),
         /** Expected PCR0 of the EIF (SHA-384, 96 hex digits): checked on the host and bound in the KMS policy. */
-        pcr0: z.string().regex(/^[0-9a-f]{96}$/, { error: "96 lowercase hex digits (SHA-384)" }).optional(),
+        pcr0: text().regex(/^[0-9a-f]{96}$/, { error: "96 lowercase hex digits (SHA-384)" }).optional(),
         /** Debug mode zeroes the PCRs: refused in prod. */
         debugMode: bool().default(false),
         /** Host port vsock-proxy listens on for RPC egress (not 8000: the packaged service holds it). */
@@ -243,7 +243,7 @@ const neo = section({
     }),
     ingress: section({
         /** Public host name (prod). */
-        host: z.string().optional(),
+        host: text().optional(),
         /** IngressClass. */
         className: str().default("nginx"),
         /** Secret holding the TLS certificate (e.g. from cert-manager). */

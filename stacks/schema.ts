@@ -19,6 +19,8 @@ export function num(min: number, max: number) {
 export const port = () => int(1, 65535);
 export const bool = () => z.boolean({ error: "true or false" });
 export const str = (rule = "a non-empty string") => z.string({ error: rule }).min(1, { error: rule });
+/** Any string (for optional free-form values). */
+export const text = () => z.string({ error: "a string" });
 
 /** One of the given strings. */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {

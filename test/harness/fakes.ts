@@ -12,9 +12,16 @@ export function fakeIp(name: string): string {
     return `10.40.${parseInt(h.slice(0, 2), 16)}.${(parseInt(h.slice(2, 4), 16) % 250) + 4}`;
 }
 
-/** Outputs a provider computes on create, by resource type. */
+/** Outputs a provider computes on create: an auto-name like Pulumi's, then by resource type. */
 export function fakeOutputs(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    const autoName = inputs.name ?? `${name}-${digest(name).slice(0, 7)}`;
+    return { name: autoName, ...byType(type, name, inputs) };
+}
+
+function byType(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
     switch (type) {
+        case "aws:ec2/keyPair:KeyPair":
+            return { keyName: inputs.keyName ?? `${name}-${digest(name).slice(0, 7)}` };
         case "aws:ec2/instance:Instance":
             return { privateIp: fakeIp(name), publicIp: inputs.associatePublicIpAddress ? "203.0.113.10" : "", arn: `arn:aws:ec2:eu-west-1:123456789012:instance/${name}` };
         case "aws:rds/instance:Instance":

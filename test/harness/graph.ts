@@ -199,6 +199,11 @@ export async function planStack(stack: StackName, overrides: Overrides = {}, sec
     running = true;
     const logs: Graph["logs"] = [];
     const restoreLog = captureLogs(logs);
+    // A program error rejects the stack's outputs (which we rethrow) and also the Stack
+    // resource's own bookkeeping promises; those echoes are not new errors.
+    const echoes: unknown[] = [];
+    const onRejection = (reason: unknown) => void echoes.push(reason);
+    process.on("unhandledRejection", onRejection);
     try {
         const { config, secretKeys } = buildConfig(stack, overrides, secrets ?? (stack === "prod" ? FAKE_PROD_SECRETS : {}));
         const monitor = new RecordingMonitor({
@@ -231,6 +236,9 @@ export async function planStack(stack: StackName, overrides: Overrides = {}, sec
         return { stack, resources: monitor.recorded, outputs, secretOutputs, logs };
     } finally {
         restoreLog();
+        // Let the echoes of a failed run surface before we stop listening for them.
+        await new Promise((r) => setImmediate(r));
+        process.off("unhandledRejection", onRejection);
         running = false;
     }
 }

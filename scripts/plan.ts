@@ -1,0 +1,67 @@
+// npm run plan -- --stack dev|prod [--json] [--diff <git ref>] [--set key=json ...]
+// The offline preview: runs the real program under the graph harness and prints the planned
+// resources as a tree with their dependencies (or JSON, or a diff against another commit).
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { planStack, ROOT } from "../test/harness/graph";
+import { diffPlans, PlanJson, renderDiff, renderTree, toJson } from "../test/harness/render";
+import { StackName } from "../test/harness/stackConfig";
+
+interface Args { stack: StackName; json: boolean; diff?: string; overrides: Record<string, unknown> }
+
+export function parseArgs(argv: string[]): Args {
+    const a: Args = { stack: "dev", json: false, overrides: {} };
+    for (let i = 0; i < argv.length; i++) {
+        const v = argv[i];
+        if (v === "--stack") a.stack = argv[++i] as StackName;
+        else if (v === "--json") a.json = true;
+        else if (v === "--diff") a.diff = argv[++i];
+        else if (v === "--set") {
+            const [k, ...rest] = (argv[++i] ?? "").split("=");
+            const raw = rest.join("=");
+            try { a.overrides[k] = JSON.parse(raw); } catch { a.overrides[k] = raw; }
+        } else throw new Error(`unknown argument ${v} (usage: --stack dev|prod [--json] [--diff <git ref>] [--set key=value])`);
+    }
+    if (a.stack !== "dev" && a.stack !== "prod") throw new Error(`--stack must be dev or prod (got ${a.stack})`);
+    if (a.diff !== undefined && !a.diff) throw new Error("--diff needs a git ref");
+    return a;
+}
+
+/** The JSON plan of another commit, planned in a temporary worktree with this checkout's node_modules. */
+function planAtRef(ref: string, stack: StackName): PlanJson {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "chainfleet-plan-"));
+    execFileSync("git", ["-C", ROOT, "worktree", "add", "--detach", dir, ref], { stdio: "pipe" });
+    try {
+        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+        if (!fs.existsSync(path.join(dir, "scripts", "plan.ts"))) throw new Error(`${ref} has no scripts/plan.ts to plan with`);
+        const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/plan.ts", "--stack", stack, "--json"], {
+            cwd: dir, encoding: "utf8", maxBuffer: 512 * 1024 * 1024, env: { ...process.env, TS_NODE_PROJECT: path.join(dir, "tsconfig.json") },
+        });
+        return JSON.parse(out) as PlanJson;
+    } finally {
+        execFileSync("git", ["-C", ROOT, "worktree", "remove", "--force", dir], { stdio: "pipe" });
+    }
+}
+
+async function main(): Promise<void> {
+    const args = parseArgs(process.argv.slice(2));
+    const graph = await planStack(args.stack, args.overrides);
+    for (const l of graph.logs) if (l.severity === "warning") process.stderr.write(`warning: ${l.message}\n`);
+    if (args.diff) {
+        const before = planAtRef(args.diff, args.stack);
+        process.stdout.write(`${renderDiff(diffPlans(before, toJson(graph)), args.diff, args.stack)}\n`);
+    } else if (args.json) {
+        process.stdout.write(`${JSON.stringify(toJson(graph), null, 2)}\n`);
+    } else {
+        process.stdout.write(`${renderTree(graph)}\n`);
+    }
+}
+
+if (require.main === module) {
+    main().catch((e: unknown) => {
+        process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+        process.exit(1);
+    });
+}
