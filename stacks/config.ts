@@ -357,6 +357,9 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 /** Turns zod issues into "<key> must be <rule> (got <value>)" lines. */
 export function formatIssues(issues: readonly z.core.$ZodIssue[], raw: unknown): string[] {
     return issues.map((issue) => {
+        if (issue.code === "unrecognized_keys" && issue.path.length === 0) {
+            return `unknown config key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${NS}:${k}"`).join(", ")} (a typo?)`;
+        }
         if (issue.code === "unrecognized_keys") {
             return `${keyOf(issue.path)} has unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} (a typo?)`;
         }

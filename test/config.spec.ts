@@ -1,0 +1,130 @@
+// Every config rule has a failing case whose message is checked (key, value, rule).
+import { strict as assert } from "assert";
+import { ConfigError, ConfigSource, loadConfig } from "../stacks/config";
+import { buildConfig, FAKE_PROD_SECRETS, Overrides } from "./harness/graph";
+import { decodeEncryptionKey } from "../stacks/rules";
+
+/** Loads config the way the program does, from a stack file plus overrides, without Pulumi. */
+function load(stack: "dev" | "prod", overrides: Overrides = {}, secrets?: Record<string, string>, plainKeys: string[] = []) {
+    const { config, secretKeys } = buildConfig(stack, overrides, secrets ?? (stack === "prod" ? FAKE_PROD_SECRETS : {}));
+    const secret = new Set(secretKeys.filter((k) => !plainKeys.includes(k)));
+    const source: ConfigSource = { all: () => config, isSecret: (k) => secret.has(k) };
+    return loadConfig(source);
+}
+
+function problems(stack: "dev" | "prod", overrides: Overrides = {}, secrets?: Record<string, string>, plainKeys: string[] = []): string[] {
+    try {
+        load(stack, overrides, secrets, plainKeys);
+    } catch (e) {
+        if (e instanceof ConfigError) return e.problems;
+        throw e;
+    }
+    return [];
+}
+
+function expectProblem(list: string[], expected: string | RegExp): void {
+    const hit = list.some((p) => (typeof expected === "string" ? p === expected : expected.test(p)));
+    assert.ok(hit, `expected a problem matching ${expected}, got:\n${list.join("\n")}`);
+}
+
+describe("stack config", () => {
+    it("accepts both real stack files", () => {
+        assert.deepEqual(problems("dev"), []);
+        assert.deepEqual(problems("prod"), []);
+    });
+
+    it("names the key, the value and the rule", () => {
+        expectProblem(problems("dev", { "ottochain.currencyL1.nodes": 0 }), "chainfleet:ottochain.currencyL1.nodes must be an integer ≥ 1 (got 0)");
+        expectProblem(problems("dev", { "scitt.port": 70000 }), "chainfleet:scitt.port must be an integer from 1 to 65535 (got 70000)");
+        expectProblem(problems("dev", { "scitt.platform": "sgx" }), 'chainfleet:scitt.platform must be one of "virtual", "snp" (got "sgx")');
+        expectProblem(problems("dev", { topology: "staging" }), 'chainfleet:topology must be one of "dev", "prod" (got "staging")');
+        expectProblem(problems("dev", { "wealthwars.replicas": 1.5 }), "chainfleet:wealthwars.replicas must be an integer from 1 to 50 (got 1.5)");
+        expectProblem(problems("dev", { "scitt.enabled": "yes" }), 'chainfleet:scitt.enabled must be true or false (got "yes")');
+        expectProblem(problems("dev", { "hosts.localAddress": "localhost" }), 'chainfleet:hosts.localAddress must be an IPv4 address like 127.0.0.1 (got "localhost")');
+        expectProblem(problems("dev", { "wealthwars.solanaRpcUrl": "ftp://x" }), 'chainfleet:wealthwars.solanaRpcUrl must be an http(s) URL (got "ftp://x")');
+        expectProblem(problems("dev", { "wealthwars.database.backupRetentionDays": 3 }), "chainfleet:wealthwars.database.backupRetentionDays must be an integer from 7 to 35 (got 3)");
+        expectProblem(problems("dev", { "scitt.cpus": 0 }), "chainfleet:scitt.cpus must be a number from 0.25 to 64 (got 0)");
+        expectProblem(problems("prod", { "network.cidr": "10.0.0.0" }), 'chainfleet:network.cidr must be an IPv4 CIDR like 10.0.0.0/16 (got "10.0.0.0")');
+        expectProblem(problems("prod", { "network.availabilityZones": 1 }), "chainfleet:network.availabilityZones must be an integer from 2 to 6 (got 1)");
+        expectProblem(problems("dev", { "scitt.snapshots.intervalHours": 5 }), "chainfleet:scitt.snapshots.intervalHours must be one of 1, 2, 3, 4, 6, 8, 12, 24 (got 5)");
+        expectProblem(problems("dev", { "ottochain.tessellationVersion": "latest" }), 'chainfleet:ottochain.tessellationVersion must be a version like 2.8.1 (got "latest")');
+        expectProblem(problems("dev", { "lottery.contractAddress": "0x12" }), 'chainfleet:lottery.contractAddress must be a 0x-prefixed 20-byte hex address (got "0x12")');
+        expectProblem(problems("dev", { "kubernetes.namespace": "Bad_NS" }), 'chainfleet:kubernetes.namespace must be a DNS-1123 label (got "Bad_NS")');
+        expectProblem(problems("dev", { "ottochain.placement.dataL1": "C!" }), 'chainfleet:ottochain.placement.dataL1 must be a host label like c (got "C!")');
+        expectProblem(problems("dev", { "ottochain.genesisResetToken": "a b" }), 'chainfleet:ottochain.genesisResetToken must be a token of letters, digits, . _ - (got "a b")');
+        expectProblem(problems("dev", { "wealthwars.migrateCommand": [] }), "chainfleet:wealthwars.migrateCommand must be a non-empty list (got [])");
+        expectProblem(problems("dev", { "hosts.sshAllowedCidrs": "10.0.0.0/8" }), 'chainfleet:hosts.sshAllowedCidrs must be a list of IPv4 CIDRs (got "10.0.0.0/8")');
+    });
+
+    it("refuses unpinned images", () => {
+        expectProblem(problems("dev", { "neo.image": "ghcr.io/r3e-network/service-layer:latest" }), /^chainfleet:neo\.image must be an image pinned to a tag or digest .* \(got "ghcr.io\/r3e-network\/service-layer:latest"\)$/);
+        expectProblem(problems("dev", { "wealthwars.image": "backend" }), /^chainfleet:wealthwars\.image must be an image pinned/);
+        assert.deepEqual(problems("dev", { "neo.image": `ghcr.io/x/y@sha256:${"a".repeat(64)}` }), []);
+        assert.deepEqual(problems("dev", { "neo.image": "localhost:5000/x/y:1.2" }), []);
+    });
+
+    it("reports unknown keys as typos", () => {
+        expectProblem(problems("dev", { "scitt.prot": 8000 }), 'chainfleet:scitt has unknown key "prot" (a typo?)');
+        expectProblem(problems("dev", { otochain: {} }), 'unknown config key "chainfleet:otochain" (a typo?)');
+    });
+
+    it("reports several bad values at once", () => {
+        const list = problems("dev", { "ottochain.currencyL1.nodes": 0, "scitt.port": 0, "neo.replicas": 0 });
+        assert.equal(list.length, 3, list.join("\n"));
+    });
+
+    it("checks rules that span keys", () => {
+        expectProblem(problems("dev", { "scitt.image": "x/scitt:1.0" }), 'chainfleet:scitt.image and chainfleet:scitt.buildContext: set exactly one (got image "x/scitt:1.0", buildContext "../scitt-ccf-ledger")');
+        expectProblem(problems("dev", { "scitt.platform": "snp" }), 'chainfleet:scitt.attestationConfigPath must be set when chainfleet:scitt.platform is "snp" (got nothing)');
+        expectProblem(problems("dev", { "scitt.nodePort": 8000 }), "chainfleet:scitt.nodePort must differ from chainfleet:scitt.port (both 8000)");
+        expectProblem(problems("dev", { "ottochain.globalL0.source": "external" }), /^chainfleet:ottochain\.globalL0\.peerId and \.host must be set when chainfleet:ottochain\.globalL0\.source is "external"/);
+        expectProblem(problems("prod", { "neo.database": "memory" }), 'chainfleet:neo.database must be "postgres" in prod: the in-memory store loses data on every restart (got "memory")');
+        expectProblem(problems("prod", { "neo.autoscaling.enabled": true, "neo.autoscaling.maxReplicas": 1 }), "chainfleet:neo.autoscaling.maxReplicas must be ≥ chainfleet:neo.replicas (got 1 < 2)");
+        expectProblem(problems("prod", { "neo.ingress.host": undefined }), /^chainfleet:neo\.ingress\.host must be set in prod/);
+        expectProblem(problems("prod", { "hosts.sshPublicKey": undefined }), /^chainfleet:hosts\.sshPublicKey must be set in prod/);
+        expectProblem(problems("prod", { "hosts.sshAllowedCidrs": ["0.0.0.0/0"] }), 'chainfleet:hosts.sshAllowedCidrs[0] must not open SSH to the world (got "0.0.0.0/0")');
+    });
+
+    it("finds port collisions on a host", () => {
+        // In dev every layer shares one host: CL1 node 10 takes 9400, which is DL1 node 0's.
+        expectProblem(problems("dev", { "ottochain.currencyL1.nodes": 11 }), 'chainfleet:ottochain: on host "local" port 9400 is taken by both cl1-10 and dl1-0: lower the node counts or place the layers on different hosts');
+        expectProblem(problems("dev", { "neo.port": 9000 }), /on host "local" port 9000 is taken by both neo and gl0/);
+        expectProblem(problems("prod", { "ottochain.placement.dataL1": "b", "ottochain.currencyL1.nodes": 11 }), /on host "b" port 9400 is taken by both cl1-10 and dl1-0/);
+        assert.deepEqual(problems("prod", { "ottochain.currencyL1.nodes": 100, "ottochain.dataL1.nodes": 100 }), []);
+    });
+
+    it("says which pulumi config set --secret command a missing prod secret needs", () => {
+        const list = problems("prod", {}, {});
+        for (const key of ["sshPrivateKey", "wealthwarsAuthoritySecretKey", "ottochainKeystorePassword", "lotteryOperatorKey", "neoApiTokens", "neoEncryptionKey"]) {
+            expectProblem(list, new RegExp(`^chainfleet:${key} \\(.*\\) is required: run \`pulumi config set --secret chainfleet:${key} .* --stack prod\`$`));
+        }
+        assert.ok(!list.some((p) => p.includes("wealthwarsApiKeys")), "optional secrets are not required");
+        // A disabled system needs no secret.
+        const { wealthwarsAuthoritySecretKey: _w, ...rest } = FAKE_PROD_SECRETS;
+        assert.deepEqual(problems("prod", { "wealthwars.enabled": false }, rest), []);
+    });
+
+    it("refuses secrets stored in plain text and broken secret values, without echoing them", () => {
+        expectProblem(problems("prod", {}, FAKE_PROD_SECRETS, ["chainfleet:neoApiTokens"]), /^chainfleet:neoApiTokens must be stored as a secret .* run `pulumi config set --secret chainfleet:neoApiTokens/);
+        const bad = { ...FAKE_PROD_SECRETS, neoEncryptionKey: "too-short", lotteryOperatorKey: "0x1234", neoApiTokens: "a,,b", ottochainKeystorePassword: "short" };
+        const list = problems("prod", {}, bad);
+        expectProblem(list, "chainfleet:neoEncryptionKey must be 16, 24 or 32 bytes, given raw, base64 or hex (got a secret value that is not)");
+        expectProblem(list, "chainfleet:lotteryOperatorKey must be 0x followed by 64 hex digits (got a secret value that is not)");
+        expectProblem(list, "chainfleet:neoApiTokens must be comma-separated, non-empty tokens (got a secret value that is not)");
+        expectProblem(list, "chainfleet:ottochainKeystorePassword must be at least 8 characters (got a secret value that is not)");
+        for (const p of list) for (const v of Object.values(bad)) assert.ok(!p.includes(v), `a problem echoes a secret: ${p}`);
+    });
+
+    it("warns below consensus and below two replicas, without failing", () => {
+        const c = load("prod", { "ottochain.dataL1.nodes": 2, "neo.replicas": 1 });
+        assert.ok(c.warnings.includes("chainfleet:ottochain.dataL1.nodes is 2: an L1 cluster needs ≥ 3 nodes for consensus"));
+        assert.ok(c.warnings.includes("chainfleet:neo.replicas is 1: below 2 a node drain takes the service down"));
+    });
+
+    it("decodes the Neo encryption key raw, base64 or hex", () => {
+        assert.equal(decodeEncryptionKey("0123456789abcdef")?.length, 16); // as hex 8 bytes (invalid), as raw 16: valid
+        assert.equal(decodeEncryptionKey("00".repeat(32))?.length, 32);
+        assert.equal(decodeEncryptionKey(Buffer.alloc(24, 7).toString("base64"))?.length, 24);
+        assert.equal(decodeEncryptionKey("x".repeat(20)), undefined);
+    });
+});
