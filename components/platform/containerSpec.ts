@@ -112,3 +112,10 @@ export function pidsSliceName(containerName: string): string {
 export function pidsSliceUnit(containerName: string, pidsLimit: number): string {
     return `[Unit]\nDescription=chainfleet PIDs limit of container ${containerName}\nBefore=slices.target\n\n[Slice]\nTasksMax=${pidsLimit}\n`;
 }
+
+/** Labels a ServiceContainer sets to record why a hardening rule is relaxed, or how it is met. */
+export const REASON_LABELS = {
+    hostNetwork: "chainfleet.host-network-reason",
+    publicPorts: "chainfleet.public-ports-reason",
+    pidsLimit: "chainfleet.pids-limit",
+} as const;

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { DockerHost } from "./host";
 import {
-    envLines, healthcheckArgs, HealthcheckSpec, LOG_OPTS, memoryMiB, pidsSliceName, pidsSliceUnit, portArgs, PortSpec,
+    envLines, REASON_LABELS, healthcheckArgs, HealthcheckSpec, LOG_OPTS, memoryMiB, pidsSliceName, pidsSliceUnit, portArgs, PortSpec,
     restartArgs, RestartPolicy,
 } from "./containerSpec";
 import { q } from "./shell";
@@ -42,6 +42,8 @@ export interface ServiceContainerArgs {
     secretEnv?: Record<string, pulumi.Input<string>>;
     /** Published ports, each bound to a chosen interface. */
     ports?: PortSpec[];
+    /** Why ports bound to 0.0.0.0 are public by design (CIS 5.14); required for such ports. */
+    publicPortsReason?: string;
     /** Host networking, with the reason (CIS 5.10: only where the service needs it). */
     hostNetwork?: { reason: string };
     /** Docker networks to join (not with hostNetwork). */
@@ -92,6 +94,9 @@ export class ServiceContainer extends pulumi.ComponentResource {
         const child = { parent: this, provider };
         if (args.hostNetwork && args.ports?.length) throw new Error(`${name}: host networking publishes no ports; drop ports or hostNetwork`);
         if (args.hostNetwork && args.networks?.length) throw new Error(`${name}: host networking joins no networks`);
+        if ((args.ports ?? []).some((p) => p.ip === "0.0.0.0") && !args.publicPortsReason) {
+            throw new Error(`${name}: ports on 0.0.0.0 need publicPortsReason (CIS 5.14)`);
+        }
         this.containerName = args.containerName;
 
         const retain = args.retainData ?? true;
@@ -128,7 +133,10 @@ export class ServiceContainer extends pulumi.ComponentResource {
         }
 
         const restart = restartArgs(args.restart ?? { policy: "unless-stopped" });
-        const labels = { "chainfleet.component": name, ...(args.pidsLimit !== undefined ? { "chainfleet.pids-limit": String(args.pidsLimit) } : {}), ...(args.labels ?? {}) };
+        const labels: Record<string, string> = { "chainfleet.component": name, ...(args.labels ?? {}) };
+        if (args.pidsLimit !== undefined) labels[REASON_LABELS.pidsLimit] = String(args.pidsLimit);
+        if (args.hostNetwork) labels[REASON_LABELS.hostNetwork] = args.hostNetwork.reason;
+        if (args.publicPortsReason) labels[REASON_LABELS.publicPorts] = args.publicPortsReason;
         this.container = new docker.Container(`${name}-container`, {
             name: args.containerName,
             image,

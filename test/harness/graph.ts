@@ -129,7 +129,8 @@ class RecordingMonitor extends MockMonitor {
 /** Deletes the project's own modules from the require cache so the program runs afresh. */
 function purgeProjectModules(): void {
     for (const id of Object.keys(require.cache)) {
-        if (id.startsWith(ROOT) && !id.includes(`${path.sep}node_modules${path.sep}`) && !id.includes(`${path.sep}test${path.sep}`)) {
+        const harness = id.includes(`${path.sep}test${path.sep}`) && !id.includes(`${path.sep}fixtures${path.sep}`);
+        if (id.startsWith(ROOT) && !id.includes(`${path.sep}node_modules${path.sep}`) && !harness) {
             delete require.cache[id];
         }
     }
@@ -194,7 +195,7 @@ let running = false;
  * Runs index.ts for a stack and returns the registered graph. Throws the program's error (e.g. a
  * ConfigError) or, after the run, an error listing duplicate URNs.
  */
-export async function planStack(stack: StackName, overrides: Overrides = {}, secrets?: Record<string, string>): Promise<Graph> {
+export async function planStack(stack: StackName, overrides: Overrides = {}, secrets?: Record<string, string>, program = path.join(ROOT, "index.ts")): Promise<Graph> {
     if (running) throw new Error("planStack runs one program at a time");
     running = true;
     const logs: Graph["logs"] = [];
@@ -221,7 +222,7 @@ export async function planStack(stack: StackName, overrides: Overrides = {}, sec
         purgeProjectModules();
         const rawOutputs = await pulumi.runtime.runInPulumiStack(async () => {
             // eslint-disable-next-line @typescript-eslint/no-require-imports
-            const mod = require(path.join(ROOT, "index.ts"));
+            const mod = require(program);
             return mod;
         });
         await settings.waitForRPCs();

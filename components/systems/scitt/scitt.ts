@@ -63,6 +63,7 @@ export class ScittLedger extends pulumi.ComponentResource {
                 { internal: args.port, ip: args.bindAddress },
                 { internal: args.nodePort, ip: args.bindAddress },
             ],
+            publicPortsReason: args.bindAddress === "0.0.0.0" ? "the host's security group admits only the allowed CIDRs" : undefined,
             volumes: [{ name: SCITT_VOLUME, target: "/host" }],
             binds: args.platform === "snp" && args.attestationConfigPath
                 ? [{ hostPath: args.attestationConfigPath, target: "/etc/scitt/attestation.json", readOnly: true }]

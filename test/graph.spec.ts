@@ -1,0 +1,127 @@
+// Both real stack files, planned offline: the graph the engine would see, and the hardening
+// rules of CHECKS.md on every resource.
+import { strict as assert } from "assert";
+import { byName, FAKE_PROD_SECRETS, Graph, ofType, planStack, PlannedResource } from "./harness/graph";
+import { RULES, violations } from "../policy/rules";
+
+function subject(r: PlannedResource) {
+    return { type: r.type, name: r.name, props: r.inputs, opts: { protect: r.protect, retainOnDelete: r.retainOnDelete } };
+}
+
+/** Every place a string occurs in a resource's inputs, as dotted paths. */
+function pathsContaining(v: unknown, needle: string, at = ""): string[] {
+    if (typeof v === "string") return v.includes(needle) ? [at] : [];
+    if (Array.isArray(v)) return v.flatMap((x, i) => pathsContaining(x, needle, `${at}[${i}]`));
+    if (v && typeof v === "object") return Object.entries(v).flatMap(([k, x]) => pathsContaining(x, needle, at ? `${at}.${k}` : k));
+    return [];
+}
+
+/** True when path p is at or under one of the secret paths. */
+function underSecret(p: string, secretPaths: string[]): boolean {
+    return secretPaths.some((s) => s === "" || p === s || p.startsWith(`${s}.`) || p.startsWith(`${s}[`));
+}
+
+for (const stack of ["dev", "prod"] as const) {
+    describe(`${stack} graph`, () => {
+        let g: Graph;
+        before(async () => {
+            g = await planStack(stack);
+        });
+
+        it("registers every system with no error and no duplicate URN", () => {
+            const urns = g.resources.map((r) => r.urn);
+            assert.equal(new Set(urns).size, urns.length);
+            for (const t of ["chainfleet:scitt:ScittLedger", "chainfleet:wealthwars:WealthWarsBackend", "chainfleet:ottochain:Metagraph", "chainfleet:lottery:LotteryOperator", "chainfleet:neo:NeoServiceLayer"]) {
+                assert.equal(ofType(g, t).length, 1, `${t} missing`);
+            }
+        });
+
+        it("exports endpoints, health URLs and hints per system", () => {
+            for (const sys of ["scitt", "wealthwars", "ottochain", "lottery", "neo"]) assert.ok(g.outputs[sys], `no ${sys} output`);
+            assert.match(String((g.outputs.scitt as { healthUrl: string }).healthUrl), /\/node\/network$/);
+            assert.match(String((g.outputs.neo as { healthUrl: string }).healthUrl), /\/healthz$/);
+            assert.match(String((g.outputs.lottery as { healthUrl: string }).healthUrl), /\/health$/);
+        });
+
+        it("gives every child a parent and every Docker/Kubernetes resource an explicit provider", () => {
+            for (const r of g.resources) {
+                if (r.type === "pulumi:pulumi:Stack") continue;
+                assert.ok(r.parent, `${r.name} has no parent`);
+                if (/^(docker|kubernetes):/.test(r.type)) assert.ok(r.provider, `${r.name} has no explicit provider`);
+            }
+        });
+
+        it("keeps every config secret out of non-secret inputs", () => {
+            const secretValues = stack === "prod" ? Object.values(FAKE_PROD_SECRETS) : [];
+            // Dev secrets are generated: their fake values come from the random mocks.
+            const generated = g.resources.filter((r) => r.type.startsWith("random:")).length;
+            if (stack === "dev") assert.ok(generated > 0, "dev generates its secrets");
+            for (const r of g.resources) {
+                for (const v of [...secretValues, "fake-random-"]) {
+                    for (const p of pathsContaining(r.inputs, v)) {
+                        if (r.type.startsWith("random:")) continue;
+                        assert.ok(underSecret(p, r.secretPaths), `${r.type} ${r.name}: ${p} holds a secret in a non-secret input`);
+                    }
+                }
+            }
+        });
+
+        it("passes the mandatory hardening rules of CHECKS.md", () => {
+            const problems = g.resources.flatMap((r) => violations(subject(r)))
+                .filter((v) => stack === "prod" || !v.rule.devAdvisory)
+                .map((v) => `${v.rule.name}: ${v.message}`);
+            assert.deepEqual(problems, []);
+        });
+
+        it("keeps stateful data: volumes retained, data disks and databases protected", () => {
+            for (const r of [...ofType(g, "docker:index/volume:Volume"), ...ofType(g, "aws:ebs/volume:Volume"), ...ofType(g, "aws:rds/instance:Instance")]) {
+                assert.ok(r.retainOnDelete || r.protect, `${r.name} is not retained`);
+            }
+            assert.ok(ofType(g, "docker:index/volume:Volume").length > 0);
+        });
+
+        it("replaces fixed-name containers delete-first", () => {
+            for (const c of ofType(g, "docker:index/container:Container")) assert.ok(c.deleteBeforeReplace, `${c.name}`);
+        });
+    });
+}
+
+describe("graph details", () => {
+    it("rules apply to every resource type they name (no dead rule)", async () => {
+        const g = await planStack("prod");
+        const types = new Set(g.resources.map((r) => r.type));
+        // The ConfigMap rule guards against a future ConfigMap: we create none on purpose.
+        const guards = new Set(["k8s-no-secrets-in-configmaps"]);
+        for (const rule of RULES) if (!guards.has(rule.name)) assert.ok(rule.types.some((t) => types.has(t)), `${rule.name} matches nothing in prod`);
+    });
+
+    it("disables a system on its own", async () => {
+        const g = await planStack("dev", { "neo.enabled": false, "ottochain.enabled": false });
+        assert.equal(ofType(g, "chainfleet:neo:NeoServiceLayer").length, 0);
+        assert.equal(ofType(g, "chainfleet:ottochain:Metagraph").length, 0);
+        assert.equal(ofType(g, "chainfleet:scitt:ScittLedger").length, 1);
+        assert.equal(g.outputs.neo, undefined);
+    });
+
+    it("stops before registering anything when config is invalid", async () => {
+        await assert.rejects(planStack("dev", { "ottochain.currencyL1.nodes": 0 }), /chainfleet:ottochain\.currencyL1\.nodes must be an integer ≥ 1 \(got 0\)/);
+    });
+
+    it("fails on duplicate URNs", async () => {
+        await assert.rejects(planStack("dev", {}, {}, `${__dirname}/fixtures/duplicate.ts`),
+            /duplicate URNs: urn:pulumi:dev::chainfleet::pulumi:pulumi:Stack\$random:index\/randomPassword:RandomPassword::same/);
+    });
+
+    it("records options, providers and secret inputs as the engine sees them", async () => {
+        const g = await planStack("prod");
+        const data = byName(g, "host-a-data");
+        assert.ok(data.protect && data.retainOnDelete);
+        const instance = byName(g, "host-a-instance");
+        assert.deepEqual(instance.ignoreChanges, ["ami"]);
+        const key = byName(g, "host-a-engine-ready");
+        assert.ok(key.secretPaths.some((p) => p.startsWith("connection")), "the ssh key is secret");
+        const db = byName(g, "neo-db-db");
+        assert.ok(db.secretPaths.includes("password"));
+        assert.match(byName(g, "ottochain-gl0-container").provider ?? "", /host-a-docker/);
+    });
+});
