@@ -49,7 +49,7 @@ export const url = () =>
  */
 export const PINNED_IMAGE_RULE = 'an image pinned to a tag or digest (repo:tag or repo@sha256:…, never "latest")';
 export function isPinnedImage(ref: string): boolean {
-    if (/@sha256:[0-9a-f]{64}$/.test(ref)) return true;
+    if (ref.includes("@")) return /^[^@\s]+@sha256:[0-9a-f]{64}$/.test(ref);
     const lastSegment = ref.split("/").pop() ?? "";
     const colon = lastSegment.lastIndexOf(":");
     if (colon < 0) return false;

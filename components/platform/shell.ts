@@ -1,17 +1,19 @@
-// Building shell scripts from parts. Quoting goes through shell-quote (not hand-written escaping)
-// so a value with spaces or quotes can never split or inject a command.
+// Building shell scripts from parts. Every value is quoted, so a value with spaces, quotes or
+// $ can never split or inject a command. Single quotes are POSIX's only fully literal quoting;
+// words made only of safe characters stay bare so generated scripts read naturally.
 import * as fs from "fs";
 import * as path from "path";
-import { quote } from "shell-quote";
 
-/** Quotes one word for bash. */
+/** Quotes one word for bash: bare when safe, else '…' with ' written as '\''. */
 export function q(word: string | number): string {
-    return quote([String(word)]);
+    const s = String(word);
+    if (/^[A-Za-z0-9_\/.,:=@%+-]+$/.test(s)) return s;
+    return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** A command line from words, each quoted. */
 export function cmd(...words: (string | number)[]): string {
-    return quote(words.map(String));
+    return words.map(q).join(" ");
 }
 
 /** Reads a script shipped beside this file (components/platform/scripts/NAME). */

@@ -1,0 +1,133 @@
+// Pure helpers of the platform components, without mocks; generated text through real tools.
+import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
+import { portCollisions, restartArgs, healthcheckArgs, envLines, httpHealthcheck, pidsSliceUnit } from "../components/platform/containerSpec";
+import { postgresUrl, isPlainIdentifier } from "../components/platform/pgUrl";
+import { subnetCidrs } from "../components/platform/network";
+import { dockerHostUserData, daemonJson } from "../components/platform/cloudInit";
+import { engineReadyScript, hostIngressRules, dockerSshOpts } from "../components/platform/host";
+import { q, cmd, exportLines } from "../components/platform/shell";
+import * as kube from "../components/platform/kubeSpec";
+import { isPinnedImage } from "../stacks/schema";
+import { violations } from "../policy/rules";
+import { shellProblems, run, writeScript, tempDir } from "./util/tools";
+import { validateKube } from "./util/kube";
+
+describe("shell quoting", () => {
+    it("round-trips any value through bash unchanged", () => {
+        const words = ["plain", "a b", "it's", "$(touch /tmp/pwned)", "`id`", "a\nb", "", "x;y|z&", "\"q\"", "ünï"];
+        for (const w of words) {
+            const out = execFileSync("bash", ["-c", `printf %s ${q(w)}`], { encoding: "utf8" });
+            assert.equal(out, w);
+        }
+        assert.equal(cmd("docker", "run", "a b"), "docker run 'a b'");
+        assert.throws(() => exportLines({ "BAD-NAME": "x" }), /invalid environment variable name BAD-NAME/);
+    });
+});
+
+describe("container spec", () => {
+    it("restart policies: unless-stopped, or on-failure with a cap", () => {
+        assert.deepEqual(restartArgs({ policy: "unless-stopped" }), { restart: "unless-stopped" });
+        assert.deepEqual(restartArgs({ policy: "on-failure", maxRetries: 5 }), { restart: "on-failure", maxRetryCount: 5 });
+        assert.throws(() => restartArgs({ policy: "on-failure", maxRetries: 0 }), /retry cap ≥ 1 \(got 0\)/);
+    });
+
+    it("healthchecks name a command and use Go durations", () => {
+        assert.deepEqual(healthcheckArgs(httpHealthcheck("http://127.0.0.1:3000/health")), {
+            tests: ["CMD", "curl", "-fsS", "--max-time", "5", "-o", "/dev/null", "http://127.0.0.1:3000/health"],
+            interval: "30s", timeout: "10s", retries: 3, startPeriod: "30s",
+        });
+        assert.throws(() => healthcheckArgs({ ...httpHealthcheck("x"), test: ["curl"] }), /must start with CMD/);
+    });
+
+    it("env lines are sorted and names checked", () => {
+        assert.deepEqual(envLines({ B: 2, A: "x=y" }), ["A=x=y", "B=2"]);
+        assert.throws(() => envLines({ "1X": "a" }), /invalid environment variable name "1X"/);
+    });
+
+    it("finds port collisions between owners on one host", () => {
+        assert.deepEqual(portCollisions([{ owner: "a", ports: [1, 2] }, { owner: "b", ports: [2, 3] }]), ["port 2 is taken by both a and b"]);
+        assert.deepEqual(portCollisions([{ owner: "a", ports: [1] }, { owner: "b", ports: [2] }]), []);
+    });
+
+    it("caps PIDs with a systemd slice that systemd accepts", () => {
+        const dir = tempDir();
+        writeScript(pidsSliceUnit("scitt-service", 1024), "chainfleet-scitt-service.slice", dir);
+        const r = run("systemd-analyze", ["verify", `${dir}/chainfleet-scitt-service.slice`]);
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(pidsSliceUnit("x", 7), /TasksMax=7/);
+    });
+
+    it("knows pinned images", () => {
+        for (const ok of ["postgres:16.4", "ghcr.io/a/b:v1", "localhost:5000/x:1", `x@sha256:${"0".repeat(64)}`]) assert.ok(isPinnedImage(ok), ok);
+        for (const bad of ["postgres", "postgres:latest", "localhost:5000/x", "x@sha256:abc"]) assert.ok(!isPinnedImage(bad), bad);
+    });
+});
+
+describe("postgres connection", () => {
+    it("URL-encodes user, password and database", () => {
+        assert.equal(postgresUrl({ host: "db", port: 5432, database: "app", user: "app", password: "p@ss:/?#%word", sslMode: "require" }),
+            "postgresql://app:p%40ss%3A%2F%3F%23%25word@db:5432/app?sslmode=require");
+        assert.ok(isPlainIdentifier("service_layer"));
+        assert.ok(!isPlainIdentifier("Robert'); DROP"));
+    });
+});
+
+describe("network", () => {
+    it("splits the VPC into public then private subnets, one each per AZ", () => {
+        assert.deepEqual(subnetCidrs("10.40.0.0/16", 2), { public: ["10.40.0.0/18", "10.40.64.0/18"], private: ["10.40.128.0/18", "10.40.192.0/18"] });
+        assert.deepEqual(subnetCidrs("10.0.0.0/16", 3).private, ["10.0.96.0/19", "10.0.128.0/19", "10.0.160.0/19"]);
+        assert.throws(() => subnetCidrs("10.0.0.0/27", 2), /too small/);
+    });
+});
+
+describe("docker host", () => {
+    it("opens SSH only to the allowed CIDRs and only the declared ports", () => {
+        const rules = hostIngressRules({ sshAllowedCidrs: ["10.1.0.0/16"], ingress: [{ fromPort: 9000, toPort: 9001, protocol: "tcp", cidrs: ["10.0.0.0/8"], description: "gl0" }] });
+        assert.deepEqual(rules.map((r) => [r.fromPort, r.toPort, r.cidrs]), [[22, 22, ["10.1.0.0/16"]], [9000, 9001, ["10.0.0.0/8"]]]);
+        assert.deepEqual(hostIngressRules({ sshAllowedCidrs: [], ingress: [] }), []);
+        const sg = { type: "aws:ec2/securityGroup:SecurityGroup", name: "sg", props: { ingress: rules.map((r) => ({ ...r, cidrBlocks: r.cidrs })) } };
+        assert.deepEqual(violations(sg), []);
+        assert.deepEqual(dockerSshOpts("ops@bastion").slice(-2), ["-J", "ops@bastion"]);
+    });
+
+    it("cloud-init and the engine check pass bash -n and shellcheck", () => {
+        const userData = dockerHostUserData({ dataVolumeId: "vol-0123456789abcdef0", dataDir: "/data", logMaxSize: "50m", logMaxFiles: 5 });
+        assert.deepEqual(shellProblems(userData), []);
+        assert.match(userData, /nvme-Amazon_Elastic_Block_Store_vol0123456789abcdef0/);
+        assert.match(userData, /if ! blkid "\$dev"/, "never reformats a volume that has a filesystem");
+        assert.deepEqual(shellProblems(engineReadyScript(600)), []);
+        const daemon = JSON.parse(daemonJson({ logMaxSize: "50m", logMaxFiles: 5 }));
+        assert.deepEqual(daemon["log-opts"], { "max-size": "50m", "max-file": "5" });
+    });
+});
+
+describe("kubernetes objects", () => {
+    const spec: kube.KubeServiceSpec = {
+        app: "svc", namespace: "ns", image: "ghcr.io/x/svc:1.0", port: 8080, replicas: 2, env: { LOG_LEVEL: "info" }, secretName: "svc-secrets",
+        probePath: "/healthz", resources: { requestCpu: "250m", requestMemory: "256Mi", limitCpu: "1", limitMemory: "512Mi" },
+        readOnlyRootFs: true, runAsUser: 65532, metricsPath: "/metrics", servicePort: 80, allowFromNamespaces: ["ingress-nginx"],
+    };
+    const objects = () => [
+        kube.deploymentObject(spec), kube.serviceObject(spec), kube.migrationJobObject(spec, { args: ["-migrate-only"] }), kube.pdbObject(spec),
+        kube.hpaObject(spec, 6, 70), kube.networkPolicyObject(spec), kube.ingressObject(spec, { host: "x.example.com", className: "nginx", tlsSecretName: "tls" }),
+    ];
+
+    it("validate against the Kubernetes schemas", async () => {
+        for (const o of objects()) await validateKube(o);
+    });
+
+    it("a broken object fails schema validation (the validator is live)", async () => {
+        const d = kube.deploymentObject(spec) as unknown as { spec: { replicas: unknown } };
+        d.spec.replicas = "two";
+        await assert.rejects(validateKube(d as never), /replicas must be integer/);
+    });
+
+    it("meet the restricted workload rules", () => {
+        const d = kube.deploymentObject(spec);
+        assert.deepEqual(violations({ type: "kubernetes:apps/v1:Deployment", name: "svc", props: d as never }), []);
+        const env = d.spec.template.spec.containers[0].env;
+        assert.ok(!env.some((e) => /TOKEN|KEY|PASSWORD/.test(e.name)), "secrets come through envFrom");
+        assert.deepEqual(d.spec.template.spec.containers[0].envFrom, [{ secretRef: { name: "svc-secrets" } }]);
+    });
+});
