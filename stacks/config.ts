@@ -123,6 +123,11 @@ const l0 = section({
 const l1 = section({
     /** Nodes in the cluster (≥ 3 for consensus). */
     nodes: int(1).default(3),
+    /**
+     * The most nodes the hosts' firewall admits: the security group opens this many nodes' ports
+     * up front, so adding a node changes nothing but the node. Raise it to grow past it.
+     */
+    maxNodes: int(1).default(10),
     /** JVM heap per node, MiB. */
     heapMiB: int(256, 262144).default(1024),
 });
@@ -385,6 +390,12 @@ function crossRules(c: PlainConfig): string[] {
     const g = c.ottochain.globalL0;
     if (c.ottochain.enabled && g.source === "external" && (!g.peerId || !g.host)) {
         out.push(`${NS}:ottochain.globalL0.peerId and .host must be set when ${NS}:ottochain.globalL0.source is "external" (got peerId ${show(g.peerId)}, host ${show(g.host)})`);
+    }
+    for (const layer of ["currencyL1", "dataL1"] as const) {
+        const l = c.ottochain[layer];
+        if (c.ottochain.enabled && l.nodes > l.maxNodes) {
+            out.push(`${NS}:ottochain.${layer}.nodes must be ≤ ${NS}:ottochain.${layer}.maxNodes (got ${l.nodes} > ${l.maxNodes}): raise maxNodes to open the hosts' ports for more nodes`);
+        }
     }
     if (c.neo.enabled && c.topology === "prod" && c.neo.database === "memory") {
         out.push(`${NS}:neo.database must be "postgres" in prod: the in-memory store loses data on every restart (got "memory")`);

@@ -1,7 +1,7 @@
 // Which host runs what, and which ports each host must open: pure, from the validated config.
 // Used by config validation (port collisions are config errors) and by the topologies.
 import type { PlainConfig } from "./config";
-import { metagraphNodes, metagraphPortProblems, MetagraphShape, NodeSpec } from "../components/systems/ottochain/spec";
+import { metagraphNodes, metagraphPortProblems, MetagraphShape, NodeSpec, nodePorts } from "../components/systems/ottochain/spec";
 
 /** The single Docker host of the dev topology. */
 export const DEV_HOST = "local";
@@ -51,9 +51,10 @@ export function hostPortProblems(c: PlainConfig): string[] {
 export interface PortRange { owner: string; fromPort: number; toPort: number }
 
 /**
- * Prod: the Docker hosts needed and the port ranges each opens. One range per metagraph layer (its
- * nodes' public and p2p ports; the CLI ports inside it listen on 127.0.0.1 only), so a cluster of
- * 100 nodes stays one security group rule, far below AWS's per-group limit.
+ * Prod: the Docker hosts needed and the port ranges each opens. One range per metagraph layer,
+ * sized by the layer's maxNodes rather than its node count, so adding a node changes no security
+ * group, and a cluster of 100 nodes is still one rule (the CLI ports inside the range listen on
+ * 127.0.0.1 only).
  */
 export function prodHostPorts(c: PlainConfig): Map<string, PortRange[]> {
     const hosts = new Map<string, PortRange[]>();
@@ -62,11 +63,8 @@ export function prodHostPorts(c: PlainConfig): Map<string, PortRange[]> {
     for (const layer of ["gl0", "ml0", "cl1", "dl1"] as const) {
         const ofLayer = nodes.filter((n) => n.layer === layer);
         if (ofLayer.length === 0) continue;
-        add(ofLayer[0].host, {
-            owner: `ottochain ${layer}`,
-            fromPort: Math.min(...ofLayer.map((n) => n.ports.public)),
-            toPort: Math.max(...ofLayer.map((n) => n.ports.p2p)),
-        });
+        const capacity = layer === "cl1" ? c.ottochain.currencyL1.maxNodes : layer === "dl1" ? c.ottochain.dataL1.maxNodes : 1;
+        add(ofLayer[0].host, { owner: `ottochain ${layer}`, fromPort: nodePorts(layer, 0).public, toPort: nodePorts(layer, capacity - 1).p2p });
     }
     if (c.scitt.enabled) {
         add(SCITT_HOST, { owner: "scitt rpc", fromPort: c.scitt.port, toPort: c.scitt.port });

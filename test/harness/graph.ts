@@ -87,13 +87,22 @@ export function unwrap(v: unknown, at = ""): Walked {
     return { value: v, secrets: [] };
 }
 
-/** The URN the engine gives a resource (the parent's type chain, then the type and name). */
+/**
+ * The URN the engine gives a resource: the parent's whole type chain, then the type and name.
+ * (The SDK's MockMonitor keeps only the parent's last type; we use the engine's form everywhere.)
+ */
 export function urnOf(parent: string | undefined, type: string, name: string): string {
     const qualified = parent ? `${parent.split("::")[2]}$${type}` : type;
     return `urn:pulumi:${settings.getStack()}::${settings.getProject()}::${qualified}::${name}`;
 }
 
 class RecordingMonitor extends MockMonitor {
+    constructor(mocks: ConstructorParameters<typeof MockMonitor>[0]) {
+        super(mocks);
+        // Replace the SDK's simplified URN scheme so dependencies, parents and our records agree.
+        (this as unknown as { newUrn: typeof urnOf }).newUrn = urnOf;
+    }
+
     readonly recorded: PlannedResource[] = [];
     readonly urns = new Set<string>();
     readonly duplicates: string[] = [];

@@ -12,7 +12,7 @@ set -euo pipefail
 cd "${NODE_HOME:-/node}"
 
 : "${NODE_NAME:?}" "${NODE_KIND:?}" "${CL_JAR:?}" "${HEAP_MIB:?}"
-jar="/jars/$CL_JAR"
+jar="${JARS_DIR:-/jars}/$CL_JAR"
 [ -r "$jar" ] || { echo "chainfleet: $NODE_NAME: jar $jar missing" >&2; exit 1; }
 
 has_snapshot() {
