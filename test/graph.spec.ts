@@ -1,7 +1,7 @@
 // Both real stack files, planned offline: the graph the engine would see, and the hardening
 // rules of CHECKS.md on every resource.
 import { strict as assert } from "assert";
-import { byName, FAKE_PROD_SECRETS, Graph, ofType, planStack, PlannedResource } from "./harness/graph";
+import { byName, FAKE_PROD_SECRETS, Graph, ofType, planStack, defaultPlan, PlannedResource } from "./harness/graph";
 import { RULES, violations } from "../policy/rules";
 
 function subject(r: PlannedResource) {
@@ -25,7 +25,7 @@ for (const stack of ["dev", "prod"] as const) {
     describe(`${stack} graph`, () => {
         let g: Graph;
         before(async () => {
-            g = await planStack(stack);
+            g = await defaultPlan(stack);
         });
 
         it("registers every system with no error and no duplicate URN", () => {
@@ -88,7 +88,7 @@ for (const stack of ["dev", "prod"] as const) {
 
 describe("graph details", () => {
     it("rules apply to every resource type they name (no dead rule)", async () => {
-        const g = await planStack("prod");
+        const g = await defaultPlan("prod");
         const types = new Set(g.resources.map((r) => r.type));
         // The ConfigMap rule guards against a future ConfigMap: we create none on purpose.
         const guards = new Set(["k8s-no-secrets-in-configmaps"]);
@@ -113,7 +113,7 @@ describe("graph details", () => {
     });
 
     it("records options, providers and secret inputs as the engine sees them", async () => {
-        const g = await planStack("prod");
+        const g = await defaultPlan("prod");
         const data = byName(g, "host-a-data");
         assert.ok(data.protect && data.retainOnDelete);
         const instance = byName(g, "host-a-instance");

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { nodeCommandScript } from "../components/systems/ottochain/nodeScript";
 import { keygenScript, metagraphNodes, nodeEnv, nodePorts, nodeName } from "../components/systems/ottochain/spec";
-import { byName, dependsOnTransitively, Graph, longestChain, ofType, planStack, PlannedResource } from "./harness/graph";
+import { byName, dependsOnTransitively, Graph, longestChain, ofType, planStack, defaultPlan, PlannedResource } from "./harness/graph";
 import { run, shellProblems, stubBin, tempDir } from "./util/tools";
 
 /** Runs the node entrypoint in a temp node home with a stub java that records its arguments. */
@@ -126,8 +126,8 @@ describe("ottochain graph", () => {
     let dev: Graph;
     let prod: Graph;
     before(async () => {
-        dev = await planStack("dev");
-        prod = await planStack("prod");
+        dev = await defaultPlan("dev");
+        prod = await defaultPlan("prod");
     });
 
     it("runs every node with host networking, unless-stopped, read-only jars and key, its own data volume and the secret password", () => {

@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { byName, Graph, ofType, planStack } from "./harness/graph";
+import { byName, Graph, ofType, planStack, defaultPlan } from "./harness/graph";
 import { run, shellProblems, stubBin, tempDir } from "./util/tools";
 
 const ENTRYPOINT = fs.readFileSync(path.join(__dirname, "..", "components", "systems", "scitt", "entrypoint.sh"), "utf8");
@@ -17,7 +17,7 @@ function stubs(log: string) {
     return stubBin({
         keygenerator: `echo "keygen $*" >> ${log}; echo cert > member0_cert.pem; echo key > member0_privk.pem; echo enc > member0_enc_pubk.pem; echo encpriv > member0_enc_privk.pem`,
         cchost: `cfg=$2; echo "cchost $*" >> ${log}; cp "$cfg" "$(dirname "$cfg")/last-config.json"
-type=$(sed -n 's/.*"type": "\\([A-Za-z]*\\)".*/\\1/p' "$cfg" | head -n1)
+type=$(grep -o '"type": "\\(Start\\|Recover\\)"' "$cfg" | cut -d'"' -f4)
 echo $$ > "$(dirname "$cfg")/cchost.pid"
 if [ "$type" = Recover ]; then echo "service-cert-$RANDOM" > "$(dirname "$cfg")/service_cert.pem"; else echo service-cert-1 > "$(dirname "$cfg")/service_cert.pem"; fi
 mkdir -p "$(dirname "$cfg")/ledger"; echo entry >> "$(dirname "$cfg")/ledger/ledger_1"
@@ -128,8 +128,8 @@ describe("SCITT entrypoint", () => {
 describe("SCITT graph", () => {
     let dev: Graph, prod: Graph;
     before(async () => {
-        dev = await planStack("dev");
-        prod = await planStack("prod");
+        dev = await defaultPlan("dev");
+        prod = await defaultPlan("prod");
     });
 
     it("dev: scitt-service built with PLATFORM, ports on the chosen interface, workspace volume retained, healthcheck on /node/network", () => {

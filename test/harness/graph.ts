@@ -342,3 +342,11 @@ export function longestChain(g: Graph): number {
     for (const r of g.resources) if (r.custom && r.type !== "pulumi:providers:docker" && !r.type.startsWith("pulumi:providers:")) max = Math.max(max, depth(r.urn, new Set()));
     return max;
 }
+
+const defaults = new Map<StackName, Promise<Graph>>();
+
+/** The plan of a real stack file with no overrides, computed once per test run and shared. */
+export function defaultPlan(stack: StackName): Promise<Graph> {
+    if (!defaults.has(stack)) defaults.set(stack, planStack(stack));
+    return defaults.get(stack)!;
+}
