@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { byName, Graph, ofType, planStack, defaultPlan } from "./harness/graph";
+import { byName, Graph, ofType, defaultPlan } from "./harness/graph";
 import { run, shellProblems, stubBin, tempDir } from "./util/tools";
 
 const ENTRYPOINT = fs.readFileSync(path.join(__dirname, "..", "components", "systems", "scitt", "entrypoint.sh"), "utf8");

@@ -37,6 +37,8 @@ export interface KubeServiceSpec {
     /** Extra args of the container. */
     args?: string[];
     command?: string[];
+    /** Why a single replica is right (e.g. a stateless operator that must not race); recorded as an annotation. */
+    singleReplicaReason?: string;
 }
 
 const labelsOf = (app: string) => ({ "app.kubernetes.io/name": app, "app.kubernetes.io/part-of": "chainfleet" });
@@ -99,7 +101,10 @@ export function deploymentObject(s: KubeServiceSpec) {
     return {
         apiVersion: "apps/v1" as const,
         kind: "Deployment" as const,
-        metadata: { name: s.app, namespace: s.namespace, labels: labelsOf(s.app) },
+        metadata: {
+            name: s.app, namespace: s.namespace, labels: labelsOf(s.app),
+            annotations: s.singleReplicaReason ? { "chainfleet.io/single-replica-reason": s.singleReplicaReason } : undefined,
+        },
         spec: {
             replicas: s.replicas,
             selector: { matchLabels: labelsOf(s.app) },

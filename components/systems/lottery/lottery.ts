@@ -77,6 +77,7 @@ export class LotteryOperator extends pulumi.ComponentResource {
                 servicePort: 80, replicas: 1, env, secretEnv: { BLOCKCHAIN_OPERATOR_PRIVATE_KEY: args.operatorKey }, probePath: "/health",
                 resources: { requestCpu: "100m", requestMemory: "256Mi", limitCpu: "1", limitMemory: "512Mi" },
                 readOnlyRootFs: true, runAsUser: 1000, allowFromNamespaces: [args.ingressNamespace], pdb: false, after: args.after,
+                singleReplicaReason: "the operator keeps no shared state: a second replica would race on the chain",
             }, { parent: this });
             this.endpoint = pulumi.output(svc.clusterUrl);
             this.hints = pulumi.output({ logs: `kubectl -n ${args.namespace} logs deploy/enclave-lottery -f` });

@@ -1,0 +1,187 @@
+// The enclave lottery operator: validation rules with their messages, the enclave host's
+// generated files through real tools, the KMS policy field by field, and the graphs.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { enclaveHostFiles, enclaveHostUserData, enclaveKeyPolicy, EnclaveRun } from "../components/platform/enclaveSpec";
+import { validateEnclave, EnclaveSizing } from "../stacks/rules";
+import { byName, defaultPlan, Graph, ofType, planStack } from "./harness/graph";
+import { run, shellProblems, tempDir, writeScript } from "./util/tools";
+import { violations } from "../policy/rules";
+
+const RUN: EnclaveRun = {
+    name: "lottery", eifS3Uri: "s3://chainfleet-artifacts/lottery/lottery-1.0.0.eif", pcr0: "ab".repeat(48), cpuCount: 2, memoryMiB: 2048, cid: 16,
+    servicePort: 6080, rpcProxyPort: 8001, rpcHost: "rpc.example-chain.org", debugMode: false,
+};
+const SIZE: EnclaveSizing = { instanceType: "m6i.xlarge", cpuCount: 2, memoryMiB: 2048, cid: 16, debugMode: false, eifS3Uri: RUN.eifS3Uri, pcr0: RUN.pcr0 };
+const v = (e: Partial<EnclaveSizing>, form = "enclave", topology: "dev" | "prod" = "prod") => validateEnclave(form, { ...SIZE, ...e }, topology);
+
+describe("lottery enclave validation", () => {
+    it("accepts a fitting enclave", () => assert.deepEqual(v({}), []));
+
+    it("refuses instance types that cannot host an enclave", () => {
+        assert.deepEqual(v({ instanceType: "m6i.large" }), ['chainfleet:lottery.enclave.instanceType must have ≥ 4 vCPUs on Intel/AMD to host an enclave (got "m6i.large" with 2)']);
+        assert.deepEqual(v({ instanceType: "t3.xlarge" }), ['chainfleet:lottery.enclave.instanceType must be a Nitro instance type that supports enclaves, e.g. m6i.xlarge, c6i.2xlarge, m6g.large (got "t3.xlarge")']);
+        assert.deepEqual(validateEnclave("enclave", { ...SIZE, instanceType: "m6g.large", cpuCount: 1, memoryMiB: 1024 }, "prod"), ['chainfleet:lottery.enclave.cpuCount must leave the parent ≥ 2 of the 2 vCPUs of "m6g.large" (got 1)']);
+    });
+
+    it("refuses odd CPUs on multithreaded parents and starving the parent", () => {
+        assert.deepEqual(v({ instanceType: "m6i.2xlarge", cpuCount: 3 }), ['chainfleet:lottery.enclave.cpuCount must be even on "m6i.2xlarge" (2 threads per core: enclaves take whole cores) (got 3)']);
+        assert.deepEqual(v({ cpuCount: 4 }), ['chainfleet:lottery.enclave.cpuCount must leave the parent ≥ 2 of the 4 vCPUs of "m6i.xlarge" (got 4)']);
+        assert.deepEqual(v({ instanceType: "m7a.xlarge", cpuCount: 1 }), [], "no SMT on m7a: odd is fine");
+    });
+
+    it("refuses too little or too much memory", () => {
+        assert.deepEqual(v({ memoryMiB: 32 }), ["chainfleet:lottery.enclave.memoryMiB must be ≥ 64 (got 32)"]);
+        assert.deepEqual(v({ memoryMiB: 16000 }), ['chainfleet:lottery.enclave.memoryMiB must be ≤ 15360 on "m6i.xlarge" (16384 MiB less 1024 for the parent) (got 16000)']);
+    });
+
+    it("refuses debug mode in prod and a missing EIF or PCR0", () => {
+        assert.deepEqual(v({ debugMode: true }), ["chainfleet:lottery.enclave.debugMode must be false in prod: debug mode zeroes the PCRs, so attestation proves nothing (got true)"]);
+        assert.deepEqual(v({ eifS3Uri: undefined, pcr0: undefined }), [
+            "chainfleet:lottery.enclave.eifS3Uri must be set for the enclave form: the s3://bucket/key of the EIF (got nothing)",
+            "chainfleet:lottery.enclave.pcr0 must be set for the enclave form: the EIF's PCR0 printed by nitro-cli build-enclave (got nothing)",
+        ]);
+    });
+
+    it("refuses an enclave or a cluster in dev", () => {
+        assert.deepEqual(v({}, "enclave", "dev"), ['chainfleet:lottery.form must be "container" or "kubernetes" in dev: a Nitro Enclave needs an EC2 parent (got "enclave")']);
+        assert.deepEqual(v({}, "kubernetes", "dev"), ['chainfleet:lottery.form must be "container" in dev: the dev topology has no Kubernetes cluster (got "kubernetes")']);
+    });
+
+    it("refuses CIDs outside 4 … 4294967294 and replicas other than 1 (through the stack config)", async () => {
+        await assert.rejects(planStack("prod", { "lottery.enclave.cid": 3 }), /chainfleet:lottery\.enclave\.cid must be an integer from 4 to 4294967294 \(got 3\)/);
+        await assert.rejects(planStack("prod", { "lottery.enclave.cid": 4294967295 }), /chainfleet:lottery\.enclave\.cid must be an integer from 4 to 4294967294 \(got 4294967295\)/);
+        await assert.rejects(planStack("dev", { "lottery.replicas": 2 }), /chainfleet:lottery\.replicas must be exactly 1 \(the operator has no shared state bus: two instances would race\) \(got 2\)/);
+        await assert.rejects(planStack("prod", { "lottery.enclave.instanceType": "m6i.large" }), /m6i\.large" with 2/);
+    });
+});
+
+describe("enclave host files", () => {
+    it("user data and the EIF check pass bash -n and shellcheck", () => {
+        assert.deepEqual(shellProblems(enclaveHostUserData(RUN)), []);
+        assert.deepEqual(shellProblems(enclaveHostFiles(RUN)["/usr/local/bin/chainfleet-check-eif"]), []);
+    });
+
+    it("the allocator matches the enclave size; the vsock-proxy allowlist holds only the RPC host", () => {
+        const files = enclaveHostFiles(RUN);
+        assert.deepEqual(parse(files["/etc/nitro_enclaves/allocator.yaml"]), { memory_mib: 2048, cpu_count: 2 });
+        assert.deepEqual(parse(files["/etc/nitro_enclaves/chainfleet-vsock-proxy.yaml"]), { allowlist: [{ address: "rpc.example-chain.org", port: 443 }] });
+    });
+
+    it("the systemd units pass systemd-analyze verify (stub executables) with no warning", () => {
+        const dir = tempDir("units-");
+        const bin = path.join(dir, "bin");
+        fs.mkdirSync(bin);
+        for (const b of ["nitro-cli", "socat", "vsock-proxy", "chainfleet-check-eif"]) writeScript("#!/bin/sh\n", b, bin);
+        fs.writeFileSync(path.join(dir, "nitro-enclaves-allocator.service"), "[Unit]\nDescription=stub of the packaged allocator\n[Service]\nExecStart=/bin/true\n");
+        const units: string[] = [];
+        for (const [p, content] of Object.entries(enclaveHostFiles(RUN))) {
+            if (!p.startsWith("/etc/systemd/system/")) continue;
+            const file = path.join(dir, path.basename(p));
+            fs.writeFileSync(file, content.replace(/\/usr\/(local\/)?bin\//g, `${bin}/`));
+            units.push(file);
+        }
+        assert.equal(units.length, 5);
+        const r = run("systemd-analyze", ["verify", ...units], { env: { ...process.env, SYSTEMD_UNIT_PATH: `${dir}:` } });
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stderr.trim(), "", "systemd-analyze printed warnings");
+        // The verifier is live: a broken directive is reported.
+        fs.writeFileSync(path.join(dir, "broken.service"), "[Service]\nExecStart=/bin/true\nRestart=sometimes\n");
+        assert.match(run("systemd-analyze", ["verify", path.join(dir, "broken.service")]).stderr, /restart specifier/);
+    });
+
+    it("runs the enclave with the configured size and CID, restarts it, and never in debug mode", () => {
+        const unit = enclaveHostFiles(RUN)["/etc/systemd/system/chainfleet-lottery.service"];
+        assert.match(unit, /nitro-cli run-enclave --eif-path \/opt\/chainfleet\/enclave\.eif --cpu-count 2 --memory 2048 --enclave-cid 16 --enclave-name lottery$/m);
+        assert.ok(!unit.includes("--debug-mode"));
+        assert.match(unit, /Restart=on-failure/);
+        assert.match(enclaveHostFiles(RUN)["/etc/systemd/system/chainfleet-lottery-egress.service"], /vsock-proxy 8001 rpc\.example-chain\.org 443/);
+        assert.match(enclaveHostFiles(RUN)["/etc/systemd/system/chainfleet-lottery-ingress.service"], /TCP-LISTEN:6080,fork,reuseaddr VSOCK-CONNECT:16:6080/);
+    });
+
+    it("refuses an EIF whose PCR0 differs (the check script, run against a stub nitro-cli and aws)", () => {
+        const dir = tempDir("eif-");
+        const bin = path.join(dir, "bin");
+        fs.mkdirSync(bin);
+        writeScript(`#!/bin/bash\ntouch "$4"\n`, "aws", bin);
+        writeScript(`#!/bin/bash\necho '{"Measurements": {"HashAlgorithm": "Sha384 { ... }", "PCR0": "${"cd".repeat(48)}"}}'\n`, "nitro-cli", bin);
+        const script = enclaveHostFiles(RUN)["/usr/local/bin/chainfleet-check-eif"].replace(/\/opt\/chainfleet\/enclave\.eif/g, `${dir}/enclave.eif`);
+        const r = run("bash", ["-c", script], { env: { PATH: `${bin}:/usr/bin:/bin` } });
+        assert.notEqual(r.status, 0);
+        assert.match(r.stderr, new RegExp(`has PCR0 ${"cd".repeat(48)}, expected ${"ab".repeat(48)}: refusing to run it`));
+        const ok = run("bash", ["-c", script.replace(RUN.pcr0, "cd".repeat(48))], { env: { PATH: `${bin}:/usr/bin:/bin` } });
+        assert.equal(ok.status, 0, ok.stderr);
+        assert.ok(fs.existsSync(`${dir}/enclave.eif`));
+    });
+
+    it("the KMS policy lets only the attested enclave decrypt", () => {
+        const p = enclaveKeyPolicy({ accountId: "123456789012", partition: "aws", hostRoleArn: "arn:aws:iam::123456789012:role/host", deployerArn: "arn:aws:iam::123456789012:user/ci", pcr0: RUN.pcr0 });
+        assert.equal(p.Version, "2012-10-17");
+        const [admin, deployer, enclave] = p.Statement;
+        assert.deepEqual(admin.Principal, { AWS: "arn:aws:iam::123456789012:root" });
+        assert.ok(!admin.Action.some((a) => a === "kms:Decrypt" || a === "kms:*" || a.startsWith("kms:Decrypt")), "the account never decrypts");
+        assert.deepEqual(deployer.Action, ["kms:Encrypt"]);
+        assert.deepEqual(deployer.Principal, { AWS: "arn:aws:iam::123456789012:user/ci" });
+        assert.deepEqual(enclave.Principal, { AWS: "arn:aws:iam::123456789012:role/host" });
+        assert.deepEqual(enclave.Action, ["kms:Decrypt"]);
+        assert.equal(enclave.Effect, "Allow");
+        assert.deepEqual(enclave.Condition, { StringEqualsIgnoreCase: { "kms:RecipientAttestation:ImageSha384": RUN.pcr0 } });
+        const decrypters = p.Statement.filter((s) => s.Action.includes("kms:Decrypt"));
+        assert.equal(decrypters.length, 1);
+    });
+});
+
+describe("lottery graphs", () => {
+    let dev: Graph, prod: Graph;
+    before(async () => {
+        dev = await defaultPlan("dev");
+        prod = await defaultPlan("prod");
+    });
+
+    it("dev: one container on 6080 with /health, host-gateway, BLOCKCHAIN_* env and the key as a secret", () => {
+        const c = byName(dev, "lottery-container");
+        const i = c.inputs as { hosts: { host: string; ip: string }[]; envs: string[]; ports: { internal: number }[]; healthcheck: { tests: string[] } };
+        assert.deepEqual(i.hosts, [{ host: "host.docker.internal", ip: "host-gateway" }]);
+        assert.equal(i.ports[0].internal, 6080);
+        assert.ok(i.healthcheck.tests.some((t) => t.endsWith(":6080/health")));
+        for (const k of ["BLOCKCHAIN_RPC_URL", "BLOCKCHAIN_CHAIN_ID", "BLOCKCHAIN_CONTRACT_ADDRESS", "BLOCKCHAIN_GAS_MULTIPLIER", "APP_LOG_LEVEL", "BLOCKCHAIN_OPERATOR_PRIVATE_KEY"]) {
+            assert.ok(i.envs.some((e) => e.startsWith(`${k}=`)), k);
+        }
+        assert.ok(c.secretPaths.includes("envs"));
+    });
+
+    it("prod: a Nitro parent with enclaves on, IMDSv2, encrypted, private, SSM, no SSH; key bound to PCR0", () => {
+        const inst = byName(prod, "lottery-instance").inputs as Record<string, unknown>;
+        assert.deepEqual(inst.enclaveOptions, { enabled: true });
+        assert.equal(inst.instanceType, "m6i.xlarge");
+        assert.equal((inst.metadataOptions as { httpTokens: string }).httpTokens, "required");
+        assert.equal((inst.rootBlockDevice as { encrypted: boolean }).encrypted, true);
+        assert.equal(inst.associatePublicIpAddress, false);
+        assert.equal(inst.keyName, undefined, "no SSH key pair");
+        const sg = byName(prod, "lottery-sg").inputs as { ingress: { fromPort: number }[] };
+        assert.deepEqual(sg.ingress.map((r) => r.fromPort), [6080]);
+        const policy = JSON.parse(String(byName(prod, "lottery-key").inputs.policy));
+        const pcr0 = (prod.outputs.lottery as { expectedPcr0: string }).expectedPcr0;
+        assert.equal(policy.Statement[2].Condition.StringEqualsIgnoreCase["kms:RecipientAttestation:ImageSha384"], pcr0);
+        const ct = byName(prod, "lottery-operator-key");
+        assert.ok(ct.secretPaths.includes("plaintext"));
+        assert.equal((prod.outputs.lottery as { enclaveCid: number }).enclaveCid, 16);
+        assert.match(JSON.stringify((prod.outputs.lottery as { hints: unknown }).hints), /nitro-cli describe-enclaves/);
+        assert.equal(ofType(prod, "chainfleet:lottery:LotteryOperator").length, 1);
+    });
+
+    it("kubernetes form: one replica, Service 80→6080, key from a Secret", async () => {
+        const g = await planStack("prod", { "lottery.form": "kubernetes" });
+        const d = ofType(g, "kubernetes:apps/v1:Deployment").find((x) => x.name.startsWith("lottery"))!;
+        const spec = d.inputs.spec as { replicas: number; template: { spec: { containers: { envFrom: unknown[] }[] } } };
+        assert.equal(spec.replicas, 1);
+        assert.ok(spec.template.spec.containers[0].envFrom.length === 1);
+        const svc = ofType(g, "kubernetes:core/v1:Service").find((x) => x.name.startsWith("lottery"))!;
+        assert.deepEqual((svc.inputs.spec as { ports: unknown[] }).ports, [{ name: "http", port: 80, targetPort: 6080 }]);
+        assert.deepEqual(violations({ type: d.type, name: d.name, props: d.inputs }), [], "single replica by design, recorded");
+        const secret = ofType(g, "kubernetes:core/v1:Secret").find((x) => x.name.startsWith("lottery"))!;
+        assert.ok(secret.secretPaths.includes("stringData"));
+    });
+});
