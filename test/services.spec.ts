@@ -1,0 +1,121 @@
+// Neo service layer and Wealth Wars backend: Kubernetes objects against the schemas and the
+// restricted rules, migrations before rollouts, and the dev containers.
+import { strict as assert } from "assert";
+import { byName, defaultPlan, dependsOnTransitively, Graph, ofType, planStack, PlannedResource } from "./harness/graph";
+import { kubeObjectOf, validateKube } from "./util/kube";
+import { violations } from "../policy/rules";
+
+const kubeResources = (g: Graph) => g.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
+const named = (g: Graph, type: string, prefix: string): PlannedResource => {
+    const r = ofType(g, type).find((x) => x.name.startsWith(prefix));
+    if (!r) throw new Error(`no ${type} named ${prefix}…`);
+    return r;
+};
+
+describe("Kubernetes objects in the prod graph", () => {
+    let prod: Graph;
+    before(async () => {
+        prod = await defaultPlan("prod");
+    });
+
+    it("every generated object passes the Kubernetes schema", async () => {
+        const objs = kubeResources(prod);
+        assert.ok(objs.length >= 14, `only ${objs.length} objects`);
+        for (const r of objs) {
+            const inputs = { ...r.inputs };
+            // stringData is secret: validate its shape with placeholder values.
+            if (r.type === "kubernetes:core/v1:Secret") inputs.stringData = Object.fromEntries(Object.keys(inputs.stringData as object).map((k) => [k, "x"]));
+            await validateKube(kubeObjectOf(r.type, inputs));
+        }
+    });
+
+    it("the Neo Deployment meets every Kubernetes rule of CHECKS.md", () => {
+        const d = named(prod, "kubernetes:apps/v1:Deployment", "neo");
+        assert.deepEqual(violations({ type: d.type, name: d.name, props: d.inputs }), []);
+        const spec = d.inputs.spec as { replicas: number; template: { metadata: { annotations: Record<string, string> }; spec: { topologySpreadConstraints: unknown[]; containers: Record<string, unknown>[] } } };
+        const c = spec.template.spec.containers[0] as { image: string; envFrom: { secretRef: { name: string } }[]; readinessProbe: { httpGet: { path: string; port: number } }; resources: unknown };
+        assert.equal(spec.replicas, 2);
+        assert.equal(c.image, "ghcr.io/r3e-network/service-layer:v0.9.0");
+        assert.deepEqual(c.readinessProbe.httpGet, { path: "/healthz", port: 8080 });
+        assert.deepEqual(c.resources, { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } });
+        assert.equal(spec.template.spec.topologySpreadConstraints.length, 1);
+        assert.equal(spec.template.metadata.annotations["prometheus.io/path"], "/metrics");
+        const secret = named(prod, "kubernetes:core/v1:Secret", "neo");
+        assert.equal(c.envFrom[0].secretRef.name, (secret.inputs.metadata as { name: string }).name);
+        assert.deepEqual(Object.keys(secret.inputs.stringData as object).sort(), ["API_TOKENS", "DATABASE_URL", "SECRET_ENCRYPTION_KEY"]);
+        assert.ok(secret.secretPaths.includes("stringData"));
+        assert.match(String((secret.inputs.stringData as Record<string, string>).DATABASE_URL), /sslmode=require$/);
+        assert.equal(ofType(prod, "kubernetes:core/v1:ConfigMap").length, 0);
+    });
+
+    it("Neo has a PDB, an Ingress with TLS, a NetworkPolicy, and a migration Job before the rollout", () => {
+        const pdb = named(prod, "kubernetes:policy/v1:PodDisruptionBudget", "neo");
+        assert.equal((pdb.inputs.spec as { minAvailable: number }).minAvailable, 1);
+        const ing = named(prod, "kubernetes:networking.k8s.io/v1:Ingress", "neo").inputs.spec as { tls: { hosts: string[] }[] };
+        assert.deepEqual(ing.tls[0].hosts, ["neo.example.com"]);
+        const np = named(prod, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "neo").inputs.spec as { ingress: { from: unknown[] }[] };
+        assert.equal(np.ingress[0].from.length, 2, "ingress controller and monitoring only");
+        const job = named(prod, "kubernetes:batch/v1:Job", "neo");
+        const jc = (job.inputs.spec as { template: { spec: { containers: { args: string[] }[] } } }).template.spec.containers[0];
+        assert.deepEqual(jc.args, ["-migrate-only"]);
+        assert.ok(dependsOnTransitively(prod, named(prod, "kubernetes:apps/v1:Deployment", "neo"), job));
+        assert.ok(dependsOnTransitively(prod, job, byName(prod, "neo-db-db")), "migrations wait for RDS");
+    });
+
+    it("an optional HPA owns the replicas when enabled", async () => {
+        const g = await planStack("prod", { "neo.autoscaling.enabled": true });
+        const hpa = named(g, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "neo").inputs.spec as { minReplicas: number; maxReplicas: number };
+        assert.deepEqual([hpa.minReplicas, hpa.maxReplicas], [2, 6]);
+        assert.equal((named(g, "kubernetes:apps/v1:Deployment", "neo").inputs.spec as { replicas?: number }).replicas, undefined);
+    });
+
+    it("Wealth Wars: prisma migrate deploy runs as a Job before the Deployment; RDS behind it", () => {
+        const job = named(prod, "kubernetes:batch/v1:Job", "wealthwars");
+        const jc = (job.inputs.spec as { template: { spec: { containers: { command: string[] }[] } } }).template.spec.containers[0];
+        assert.deepEqual(jc.command, ["npx", "prisma", "migrate", "deploy"]);
+        const d = named(prod, "kubernetes:apps/v1:Deployment", "wealthwars");
+        assert.ok(dependsOnTransitively(prod, d, job));
+        assert.deepEqual(violations({ type: d.type, name: d.name, props: d.inputs }), []);
+        const c = (d.inputs.spec as { template: { spec: { containers: { livenessProbe: { httpGet: { path: string } }; resources: { limits: { memory: string } } }[] } } }).template.spec.containers[0];
+        assert.equal(c.livenessProbe.httpGet.path, "/health");
+        assert.equal(c.resources.limits.memory, "2048Mi");
+        const db = byName(prod, "wealthwars-db-db").inputs;
+        assert.equal(db.multiAz, true);
+        assert.equal(db.publiclyAccessible, false);
+    });
+});
+
+describe("dev services", () => {
+    let dev: Graph;
+    before(async () => {
+        dev = await defaultPlan("dev");
+    });
+
+    it("Wealth Wars: migration step before the backend; backend capped restarts, 2 GiB, non-root, read-only; database on an internal network only", () => {
+        const migrate = byName(dev, "wealthwars-migrate");
+        const backend = byName(dev, "wealthwars-container");
+        assert.ok(dependsOnTransitively(dev, backend, migrate), "backend waits for the migration");
+        assert.ok(dependsOnTransitively(dev, migrate, byName(dev, "wealthwars-db-container")), "migration waits for a healthy database");
+        assert.ok(migrate.secretPaths.includes("create"), "the migration command carries DATABASE_URL as a secret");
+        assert.match(String(migrate.inputs.create), /docker run --rm --network wealthwars-db .* npx prisma migrate deploy/);
+        const b = backend.inputs as Record<string, unknown>;
+        assert.deepEqual([b.restart, b.maxRetryCount, b.memory, b.user, b.readOnly], ["on-failure", 10, 2048, "1000:1000", true]);
+        assert.match(JSON.stringify(b.healthcheck), /"interval":"30s"/);
+        const db = byName(dev, "wealthwars-db-container").inputs as { ports: unknown[]; networksAdvanced: { name: string }[] };
+        assert.deepEqual(db.ports, []);
+        assert.deepEqual(db.networksAdvanced.map((n) => n.name), ["wealthwars-db"]);
+        assert.equal(ofType(dev, "docker:index/network:Network").find((n) => n.name === "wealthwars-db")!.inputs.internal, true);
+    });
+
+    it("Neo: Postgres or in-memory by config, /healthz checks, generated tokens and key as secrets", async () => {
+        const c = byName(dev, "neo-container");
+        assert.match(JSON.stringify(c.inputs.healthcheck), /8080\/healthz/);
+        const envs = c.inputs.envs as string[];
+        assert.ok(envs.some((e) => e.startsWith("DATABASE_URL=postgresql://service_layer:")));
+        assert.ok(c.secretPaths.includes("envs"));
+        const mem = await planStack("dev", { "neo.database": "memory" });
+        assert.ok(!(byName(mem, "neo-container").inputs.envs as string[]).some((e) => e.startsWith("DATABASE_URL=")));
+        assert.equal(ofType(mem, "chainfleet:platform:PostgresDatabase").length, 1, "only Wealth Wars keeps a database");
+        assert.ok(envs.some((e) => /^SECRET_ENCRYPTION_KEY=[0-9a-f]{64}$/.test(e)), "a generated 32-byte hex key");
+    });
+});
