@@ -214,6 +214,14 @@ export async function planStack(stack: StackName, overrides: Overrides = {}, sec
     const echoes: unknown[] = [];
     const onRejection = (reason: unknown) => void echoes.push(reason);
     process.on("unhandledRejection", onRejection);
+    // The SDK captures a stack per resource for its source position; ts-node's source-map
+    // support would map each one to TypeScript lines, which is most of the plan's time at scale.
+    // Plans do not need source positions, so stacks stay raw while the program runs.
+    // Likewise the SDK's promise bookkeeping records a stack per promise: a few frames suffice.
+    const savedPrepare = Error.prepareStackTrace;
+    const savedLimit = Error.stackTraceLimit;
+    Error.prepareStackTrace = undefined;
+    Error.stackTraceLimit = 8;
     try {
         const { config, secretKeys } = buildConfig(stack, overrides, secrets ?? (stack === "prod" ? FAKE_PROD_SECRETS : {}));
         const monitor = new RecordingMonitor({
@@ -245,6 +253,8 @@ export async function planStack(stack: StackName, overrides: Overrides = {}, sec
         }
         return { stack, resources: monitor.recorded, outputs, secretOutputs, logs };
     } finally {
+        Error.prepareStackTrace = savedPrepare;
+        Error.stackTraceLimit = savedLimit;
         restoreLog();
         // Let the echoes of a failed run surface before we stop listening for them.
         await new Promise((r) => setImmediate(r));
