@@ -214,6 +214,7 @@ function buildEc2Host(parent: DockerHost, name: string, e: Ec2HostArgs) {
         iamInstanceProfile: profile.name,
         keyName: keyPair.keyName,
         associatePublicIpAddress: e.publicIp,
+        monitoring: true, // 1-minute CloudWatch metrics (AWSGuard ec2-instance-detailed-monitoring-enabled)
         metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 2 },
         rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: 30 },
         enclaveOptions: e.enclave ? { enabled: true } : undefined,

@@ -55,6 +55,7 @@ export class NitroEnclaveHost extends pulumi.ComponentResource {
             vpcSecurityGroupIds: [sg.id],
             iamInstanceProfile: profile.name,
             associatePublicIpAddress: false,
+            monitoring: true,
             enclaveOptions: { enabled: true },
             metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 2 },
             rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: 30 },

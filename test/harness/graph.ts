@@ -220,7 +220,7 @@ export async function planStack(stack: StackName, overrides: Overrides = {}, sec
     // Likewise the SDK's promise bookkeeping records a stack per promise: a few frames suffice.
     const savedPrepare = Error.prepareStackTrace;
     const savedLimit = Error.stackTraceLimit;
-    Error.prepareStackTrace = undefined;
+    (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
     Error.stackTraceLimit = 8;
     try {
         const { config, secretKeys } = buildConfig(stack, overrides, secrets ?? (stack === "prod" ? FAKE_PROD_SECRETS : {}));

@@ -1,0 +1,59 @@
+// The offline plan a reviewer reads: the tree, JSON with secrets masked, and the diff between
+// the working tree and another commit.
+import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
+import * as path from "path";
+import { defaultPlan, FAKE_PROD_SECRETS } from "./harness/graph";
+import { diffPlans, maskedInputs, MASK, parsePath, renderTree, toJson } from "./harness/render";
+import { parseArgs } from "../scripts/plan";
+
+const ROOT = path.join(__dirname, "..");
+
+describe("offline plan", () => {
+    it("prints a tree with what each resource waits for", async () => {
+        const text = renderTree(await defaultPlan("prod"));
+        assert.match(text, /▸ chainfleet:ottochain:Metagraph {2}ottochain/);
+        assert.match(text, /\+ command:remote:Command {2}ottochain-ml0-ready/);
+        assert.match(text, /waits for: .*ottochain-gl0-ready/);
+        assert.match(text, /prod: \d+ resources in \d+ components/);
+    });
+
+    it("masks every secret in JSON", async () => {
+        const json = JSON.stringify(toJson(await defaultPlan("prod")));
+        for (const v of Object.values(FAKE_PROD_SECRETS)) assert.ok(!json.includes(JSON.stringify(v).slice(1, -1)), "a secret leaked into the JSON plan");
+        assert.ok(json.includes(MASK));
+        assert.deepEqual(parsePath("a.b[2].c"), ["a", "b", 2, "c"]);
+        assert.deepEqual(maskedInputs({ inputs: { a: [1, { k: "s" }] }, secretPaths: ["a[1].k"] }), { a: [1, { k: MASK }] });
+    });
+
+    it("diffs two plans: added, removed, changed inputs, with secrets masked", () => {
+        const before = { stack: "prod", resources: [
+            { urn: "u1", type: "t", name: "a", dependencies: [], protect: false, retainOnDelete: false, deleteBeforeReplace: false, inputs: { x: 1, s: MASK } },
+            { urn: "u2", type: "t", name: "b", dependencies: [], protect: false, retainOnDelete: false, deleteBeforeReplace: false, inputs: {} },
+        ] };
+        const after = { stack: "prod", resources: [
+            { ...before.resources[0], inputs: { x: 2, s: MASK }, protect: true },
+            { urn: "u3", type: "t", name: "c", dependencies: [], protect: false, retainOnDelete: false, deleteBeforeReplace: false, inputs: {} },
+        ] };
+        const d = diffPlans(before, after);
+        assert.deepEqual(d.added, ["u3"]);
+        assert.deepEqual(d.removed, ["u2"]);
+        assert.deepEqual(d.changed, [{ urn: "u1", changes: ["option protect: false → true", "x: 1 → 2"] }]);
+    });
+
+    it("parses its arguments and refuses bad ones", () => {
+        assert.deepEqual(parseArgs(["--stack", "prod", "--json", "--set", "neo.replicas=3"]), { stack: "prod", json: true, overrides: { "neo.replicas": 3 } });
+        assert.throws(() => parseArgs(["--stack", "staging"]), /--stack must be dev or prod \(got staging\)/);
+        assert.throws(() => parseArgs(["--bogus"]), /unknown argument --bogus/);
+    });
+
+    it("npm run plan -- --diff <ref> compares the working tree's plan with a commit's", function () {
+        this.timeout(120_000);
+        const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/plan.ts", "--stack", "prod", "--diff", "HEAD", "--set", "ottochain.currencyL1.nodes=4"], { cwd: ROOT, encoding: "utf8" });
+        const head = out.split("\n")[0];
+        assert.match(head, /^Offline plan diff for prod against HEAD: \d+ to add, 0 to remove, 0 to change$/);
+        const added = out.split("\n").filter((l) => l.startsWith("  + "));
+        assert.ok(added.length >= 6);
+        assert.ok(added.every((l) => l.includes("cl1-3")), added.join("\n"));
+    });
+});
