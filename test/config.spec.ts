@@ -56,6 +56,14 @@ describe("stack config", () => {
         expectProblem(problems("dev", { "hosts.sshAllowedCidrs": "10.0.0.0/8" }), 'chainfleet:hosts.sshAllowedCidrs must be a list of IPv4 CIDRs (got "10.0.0.0/8")');
     });
 
+    it("Neo: replicas ≥ 1, tokens and a key whenever its database is used in prod", () => {
+        expectProblem(problems("prod", { "neo.replicas": 0 }), "chainfleet:neo.replicas must be an integer from 1 to 100 (got 0)");
+        const { neoEncryptionKey: _k, neoApiTokens: _t, ...rest } = FAKE_PROD_SECRETS;
+        const list = problems("prod", {}, rest);
+        expectProblem(list, /^chainfleet:neoEncryptionKey \(SECRET_ENCRYPTION_KEY of the Neo service layer\) is required/);
+        expectProblem(list, /^chainfleet:neoApiTokens \(.*\) is required/);
+    });
+
     it("refuses unpinned images", () => {
         expectProblem(problems("dev", { "neo.image": "ghcr.io/r3e-network/service-layer:latest" }), /^chainfleet:neo\.image must be an image pinned to a tag or digest .* \(got "ghcr.io\/r3e-network\/service-layer:latest"\)$/);
         expectProblem(problems("dev", { "wealthwars.image": "backend" }), /^chainfleet:wealthwars\.image must be an image pinned/);
