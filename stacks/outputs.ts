@@ -7,7 +7,7 @@ export function metagraphOutputs(m: Metagraph) {
     for (const [layer, o] of Object.entries(m.layers)) {
         layers[layer] = { publicUrls: o.publicUrls, expectedClusterSize: o.expectedSize, healthChecks: o.healthCommands };
     }
-    return { metagraphId: m.metagraphId, layers };
+    return { metagraphId: m.metagraphId, genesisFiles: m.genesisFiles, layers };
 }
 
 export type Outputs = Record<string, pulumi.Input<unknown>>;

@@ -223,6 +223,7 @@ describe("ottochain graph", () => {
     it("exports per layer URLs, the expected cluster size, the metagraph id and health commands", () => {
         const o = prod.outputs.ottochain as { metagraphId: string; layers: Record<string, { publicUrls: string[]; expectedClusterSize: number; healthChecks: string[] }> };
         assert.match(o.metagraphId, /^DAG/);
+        assert.equal((prod.outputs.ottochain as { genesisFiles: { snapshot: string } }).genesisFiles.snapshot, "/data/ottochain/genesis/ml0/genesis.snapshot");
         assert.equal(o.layers.cl1.expectedClusterSize, 3);
         assert.equal(o.layers.cl1.publicUrls.length, 3);
         assert.ok(o.layers.dl1.healthChecks.some((c) => c.includes("/cluster/info | jq length")));

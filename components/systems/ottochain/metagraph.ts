@@ -29,6 +29,8 @@ export class Metagraph extends pulumi.ComponentResource {
     /** Token identifier: the content of ML0's genesis.address, read after ML0 is Ready. */
     readonly metagraphId: pulumi.Output<string>;
     readonly layers: Partial<Record<Layer, LayerOutputs>>;
+    /** Where the genesis files live on ML0's host (kept by the stack, never deleted). */
+    readonly genesisFiles: { host: pulumi.Output<string>; snapshot: string; address: string; csv: string };
 
     constructor(name: string, args: MetagraphArgs, opts?: pulumi.ComponentResourceOptions) {
         super("chainfleet:ottochain:Metagraph", name, {}, opts);
@@ -71,6 +73,8 @@ export class Metagraph extends pulumi.ComponentResource {
         const idCommand = ml0Host.run(`${name}-metagraph-id`, `set -euo pipefail\n${ml0Host.sudo}cat ${q(addressFile)}`, { parent: this, dependsOn: [ml0Ready], triggers: [ml0.container.id] });
         this.metagraphId = idCommand.stdout.apply((s) => s.trim());
         this.layers.ml0 = this.layerOutputs([ml0Spec], ml0Host);
+        const ml0Genesis = `${args.common.genesisDir}/ml0`;
+        this.genesisFiles = { host: ml0Host.address, csv: `${ml0Genesis}/genesis.csv`, snapshot: `${ml0Genesis}/genesis.snapshot`, address: addressFile };
         const metagraphL0 = { id: ml0.peerId, host: ml0Host.address, port: ml0Spec.ports.public };
 
         // Currency L1 and Data L1 in parallel, both after ML0 is Ready and its id is known.
