@@ -7,6 +7,7 @@ import * as docker from "@pulumi/docker";
 import * as command from "@pulumi/command";
 import { dockerHostUserData } from "./cloudInit";
 import { cmd } from "./shell";
+import { dependsOnList } from "./options";
 
 /** A port a service placed on the host publishes, opened in the host's security group. */
 export interface HostIngress {
@@ -142,7 +143,7 @@ export class DockerHost extends pulumi.ComponentResource {
      */
     run(name: string, script: pulumi.Input<string>, opts: pulumi.CustomResourceOptions & { triggers?: pulumi.Input<unknown>[]; deleteScript?: string } = {}): command.local.Command | command.remote.Command {
         const { triggers, deleteScript, ...resourceOpts } = opts;
-        const dependsOn = [...toArray(resourceOpts.dependsOn), ...(this.ready ? [this.ready] : [])];
+        const dependsOn = [...dependsOnList(resourceOpts.dependsOn), ...(this.ready ? [this.ready] : [])];
         const o = { ...resourceOpts, dependsOn, parent: resourceOpts.parent ?? this };
         if (this.kind === "local") {
             return new command.local.Command(name, { create: script, delete: deleteScript, interpreter: ["/bin/bash", "-c"], triggers }, o);
@@ -159,11 +160,6 @@ export class DockerHost extends pulumi.ComponentResource {
     dockerCli(...args: string[]): string {
         return this.sudo + cmd("docker", ...args);
     }
-}
-
-function toArray<T>(v: pulumi.Input<pulumi.Input<T>[]> | pulumi.Input<T> | undefined): pulumi.Input<T>[] {
-    if (v === undefined) return [];
-    return Array.isArray(v) ? v : [v as pulumi.Input<T>];
 }
 
 /** The security group rules of a host, as plain data (tested without mocks). */

@@ -7,6 +7,7 @@ import {
     restartArgs, RestartPolicy,
 } from "./containerSpec";
 import { q } from "./shell";
+import { dependsOnList } from "./options";
 
 /** The image: a pinned reference, or a build from a local context. */
 export type ImageSource =
@@ -83,6 +84,7 @@ export interface ServiceContainerArgs {
     labels?: Record<string, string>;
 }
 
+/** A hardened container. The component's own dependsOn applies to the container (children do not inherit it). */
 export class ServiceContainer extends pulumi.ComponentResource {
     readonly container: docker.Container;
     readonly volumes: docker.Volume[];
@@ -172,7 +174,7 @@ export class ServiceContainer extends pulumi.ComponentResource {
             stopTimeout: args.stopTimeoutSeconds ?? 30,
             labels: Object.entries(labels).map(([label, value]) => ({ label, value })),
             mustRun: true,
-        }, { ...child, deleteBeforeReplace: true, dependsOn: pulumi.output(opts?.dependsOn ?? []).apply((d) => [...(Array.isArray(d) ? d : [d]), ...pidsDependsOn]) as never });
+        }, { ...child, deleteBeforeReplace: true, dependsOn: [...dependsOnList(opts?.dependsOn), ...pidsDependsOn] });
 
         this.registerOutputs({ containerName: this.containerName });
     }
