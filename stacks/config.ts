@@ -5,6 +5,7 @@ import { z } from "zod";
 import { bool, cidr, int, ipv4, num, oneOf, pinnedImage, port, section, str, text, url } from "./schema";
 import { decodeEncryptionKey, INSTANCE_TYPES, validateEnclave } from "./rules";
 import { hostPortProblems } from "./placement";
+import { artifactProblems } from "../components/systems/ottochain/artifacts";
 
 export const NS = "chainfleet";
 
@@ -148,6 +149,10 @@ const ottochain = section({
     keysDir: str().default("/opt/ottochain/keys"),
     /** Host directory with genesis.csv (GL0, ML0) and, after ML0's first boot, genesis.snapshot and genesis.address. */
     genesisDir: str().default("/opt/ottochain/genesis"),
+    /** Prod: local directory whose jars (JAR_FILES) are copied to every metagraph host's jarsDir. */
+    jarsSource: text().optional(),
+    /** Prod: local directory with gl0/genesis.csv and ml0/genesis.csv, copied to genesisDir (never snapshots). */
+    genesisSource: text().optional(),
     /** Keystore alias (CL_KEYALIAS). */
     keyAlias: str().default("alias"),
     /**
@@ -414,6 +419,14 @@ function crossRules(c: PlainConfig): string[] {
     }
     if (c.lottery.enabled) out.push(...validateEnclave(lotteryForm(c), c.lottery.enclave, c.topology));
     out.push(...hostPortProblems(c));
+    for (const key of ["jarsSource", "genesisSource"] as const) {
+        if (c.topology === "dev" && c.ottochain[key] !== undefined) {
+            out.push(`${NS}:ottochain.${key} must be unset in dev: dev nodes read jarsDir and genesisDir on this machine directly (got "${c.ottochain[key]}")`);
+        }
+    }
+    if (c.ottochain.enabled && c.topology === "prod") {
+        out.push(...artifactProblems({ jarsSource: c.ottochain.jarsSource, genesisSource: c.ottochain.genesisSource, selfHostedGlobalL0: c.ottochain.globalL0.source === "self-hosted" }));
+    }
     return out;
 }
 

@@ -220,6 +220,22 @@ describe("ottochain graph", () => {
         assert.ok(env.includes("CL_GLOBAL_L0_PEER_HTTP_HOST=198.51.100.7"));
     });
 
+    it("prod copies the jars and genesis CSVs to each metagraph host before any keygen, and only those", async () => {
+        const fixtures = path.join(__dirname, "fixtures", "ottochain");
+        const g = await planStack("prod", { "ottochain.jarsSource": `${fixtures}/jars`, "ottochain.genesisSource": `${fixtures}/genesis` });
+        const copies = ofType(g, "command:remote:CopyToRemote");
+        // Six jars on each of hosts a, b, c; the genesis CSVs only on a, where GL0 and ML0 run.
+        assert.equal(copies.filter((c) => String(c.inputs.remotePath).endsWith(".jar")).length, 18);
+        assert.deepEqual(copies.filter((c) => String(c.inputs.remotePath).endsWith(".csv")).map((c) => c.name).sort(), ["ottochain-artifacts-a-gl0-genesis-csv", "ottochain-artifacts-a-ml0-genesis-csv"]);
+        assert.ok(copies.every((c) => /\/(jars\/[\w-]+\.jar|genesis\/(gl0|ml0)\/genesis\.csv)$/.test(String(c.inputs.remotePath))), "never a snapshot or address");
+        const key = byName(g, "ottochain-cl1-cl1-2-key");
+        assert.ok(dependsOnTransitively(g, key, byName(g, "ottochain-artifacts-b-data-l1-jar")));
+        assert.ok(!dependsOnTransitively(g, key, byName(g, "ottochain-artifacts-a-data-l1-jar")), "a node waits for its own host's copies only");
+        await assert.rejects(planStack("prod", { "ottochain.jarsSource": `${fixtures}/genesis` }),
+            /chainfleet:ottochain\.jarsSource must be a directory holding global-l0\.jar, .* \(missing: global-l0\.jar, metagraph-l0\.jar, currency-l1\.jar, data-l1\.jar, cl-keytool\.jar, cl-wallet\.jar\)/);
+        await assert.rejects(planStack("dev", { "ottochain.jarsSource": `${fixtures}/jars` }), /chainfleet:ottochain\.jarsSource must be unset in dev/);
+    });
+
     it("exports per layer URLs, the expected cluster size, the metagraph id and health commands", () => {
         const o = prod.outputs.ottochain as { metagraphId: string; layers: Record<string, { publicUrls: string[]; expectedClusterSize: number; healthChecks: string[] }> };
         assert.match(o.metagraphId, /^DAG/);

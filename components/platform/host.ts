@@ -151,6 +151,14 @@ export class DockerHost extends pulumi.ComponentResource {
         return new command.remote.Command(name, { connection: this.connection!, create: script, delete: deleteScript, triggers }, o);
     }
 
+    /** Copies a local file to a path on an EC2 host (SFTP as the login user). */
+    copyFile(name: string, localPath: string, remotePath: string, opts: pulumi.CustomResourceOptions = {}): command.remote.CopyToRemote {
+        if (this.kind !== "ec2") throw new Error(`${name}: files are copied only to EC2 hosts (dev uses the local paths directly)`);
+        return new command.remote.CopyToRemote(name, {
+            connection: this.connection!, source: new pulumi.asset.FileAsset(localPath), remotePath,
+        }, { parent: this, ...opts, dependsOn: [...dependsOnList(opts.dependsOn), ...(this.ready ? [this.ready] : [])] });
+    }
+
     /** Prefix for privileged host commands: "sudo " on EC2 (the login user is not root), "" locally. */
     get sudo(): string {
         return this.kind === "ec2" ? "sudo " : "";

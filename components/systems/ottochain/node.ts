@@ -22,8 +22,8 @@ export interface NodeCommon {
     password: pulumi.Output<string>;
     genesisResetToken?: string;
     retainData: boolean;
-    /** Resources that must exist on the host first (copied jars). */
-    hostPrepared?: pulumi.Resource[];
+    /** Per host label: what must exist on the host first (copied jars and genesis CSVs). */
+    hostPrepared?: Record<string, pulumi.Resource[]>;
 }
 
 export interface MetagraphNodeArgs {
@@ -52,7 +52,7 @@ export class MetagraphNode extends pulumi.ComponentResource {
         const { spec, host, common } = args;
         const keygen = host.run(`${name}-key`, pulumi.secret(common.password.apply((password) => keygenScript({
             sudo: host.sudo, image: common.image, keysDir: common.keysDir, jarsDir: common.jarsDir, node: spec.name, keyAlias: common.keyAlias, password,
-        }))), { parent: this, dependsOn: common.hostPrepared ?? [] });
+        }))), { parent: this, dependsOn: common.hostPrepared?.[spec.host] ?? [] });
         this.peerId = keygen.stdout.apply((s) => s.trim());
 
         const env = nodeEnv<pulumi.Input<string>>({
