@@ -41,7 +41,12 @@ describe("Kubernetes objects in the prod graph", () => {
         assert.equal(spec.template.spec.topologySpreadConstraints.length, 1);
         assert.equal(spec.template.metadata.annotations["prometheus.io/path"], "/metrics");
         const secret = named(prod, "kubernetes:core/v1:Secret", "neo");
-        assert.equal(c.envFrom[0].secretRef.name, (secret.inputs.metadata as { name: string }).name);
+        // Auto-named and replaced on change, so a rotated secret reaches the pods by a rollout.
+        assert.equal((secret.inputs.metadata as { name?: string }).name, undefined);
+        assert.deepEqual(secret.replaceOnChanges, ["stringData"]);
+        assert.match(c.envFrom[0].secretRef.name, /^neo-secrets-[0-9a-f]{7}$/);
+        const job = named(prod, "kubernetes:batch/v1:Job", "neo").inputs.spec as { template: { spec: { containers: { envFrom: { secretRef: { name: string } }[] }[] } } };
+        assert.equal(job.template.spec.containers[0].envFrom[0].secretRef.name, c.envFrom[0].secretRef.name);
         assert.deepEqual(Object.keys(secret.inputs.stringData as object).sort(), ["API_TOKENS", "DATABASE_URL", "SECRET_ENCRYPTION_KEY"]);
         assert.ok(secret.secretPaths.includes("stringData"));
         assert.match(String((secret.inputs.stringData as Record<string, string>).DATABASE_URL), /sslmode=require$/);

@@ -22,6 +22,18 @@ export interface KubeServiceArgs extends Omit<KubeServiceSpec, "secretName"> {
     after?: pulumi.Resource[];
 }
 
+/** Stands for the Secret's generated name in the pure objects until the component fills it in. */
+const SECRET_PLACEHOLDER = "<secret-name>";
+
+/** Points every envFrom secretRef of a workload object at the real Secret name. */
+function withSecretName<T extends { spec: { template: { spec: { containers: { envFrom?: { secretRef: { name?: string } }[] }[] } } } }>(obj: T, name: pulumi.Output<string> | undefined): T {
+    if (!name) return obj;
+    for (const c of obj.spec.template.spec.containers) {
+        for (const e of c.envFrom ?? []) if (e.secretRef.name === SECRET_PLACEHOLDER) (e.secretRef as { name: unknown }).name = name;
+    }
+    return obj;
+}
+
 export class KubeService extends pulumi.ComponentResource {
     readonly deployment: k8s.apps.v1.Deployment;
     readonly service: k8s.core.v1.Service;
@@ -37,23 +49,26 @@ export class KubeService extends pulumi.ComponentResource {
         void _p;
         void _a;
         const secretKeys = Object.keys(secretEnv ?? {});
-        const spec: KubeServiceSpec = { ...rest, secretName: secretKeys.length ? `${args.app}-secrets` : undefined };
+        const spec: KubeServiceSpec = { ...rest, secretName: secretKeys.length ? SECRET_PLACEHOLDER : undefined };
 
         const dependsOn: pulumi.Resource[] = [...after];
+        let secretName: pulumi.Output<string> | undefined;
         if (secretKeys.length > 0) {
+            // Auto-named and replaced when its content changes: the new name reaches the pod
+            // template, so rotating a secret rolls the Deployment (no hash of a secret needed).
             const stringData = pulumi.secret(pulumi.all(secretEnv!).apply((v) => v as Record<string, string>));
-            dependsOn.push(new k8s.core.v1.Secret(`${name}-secrets`, {
-                metadata: secretMetadata(spec),
-                type: "Opaque",
-                stringData,
-            }, child));
+            const { name: _n, ...metadata } = secretMetadata(spec);
+            void _n;
+            const secret = new k8s.core.v1.Secret(`${name}-secrets`, { metadata, type: "Opaque", stringData }, { ...child, replaceOnChanges: ["stringData"] });
+            secretName = secret.metadata.name;
+            dependsOn.push(secret);
         }
         if (migration) {
-            const job = migrationJobObject(spec, migration);
+            const job = withSecretName(migrationJobObject(spec, migration), secretName);
             this.migrationJob = new k8s.batch.v1.Job(`${name}-migrate`, job, { ...child, dependsOn, deleteBeforeReplace: true, replaceOnChanges: ["spec"] });
             dependsOn.push(this.migrationJob);
         }
-        const deployment = deploymentObject(spec);
+        const deployment = withSecretName(deploymentObject(spec), secretName);
         if (autoscaling) delete (deployment.spec as { replicas?: number }).replicas; // the HPA owns replicas
         this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, deployment, { ...child, dependsOn });
         this.service = new k8s.core.v1.Service(`${name}-service`, serviceObject(spec), child);

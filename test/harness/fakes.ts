@@ -15,7 +15,10 @@ export function fakeIp(name: string): string {
 /** Outputs a provider computes on create: an auto-name like Pulumi's, then by resource type. */
 export function fakeOutputs(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
     const autoName = inputs.name ?? `${name}-${digest(name).slice(0, 7)}`;
-    return { name: autoName, ...byType(type, name, inputs) };
+    // Kubernetes objects without a metadata.name get one from the provider, like any auto-name.
+    const meta = inputs.metadata as Record<string, unknown> | undefined;
+    const k8sName = type.startsWith("kubernetes:") && meta && !meta.name ? { metadata: { ...meta, name: autoName } } : {};
+    return { name: autoName, ...k8sName, ...byType(type, name, inputs) };
 }
 
 function byType(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
