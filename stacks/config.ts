@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { bool, cidr, int, ipv4, num, oneOf, pinnedImage, port, section, str, text, url } from "./schema";
-import { decodeEncryptionKey, INSTANCE_TYPES, validateEnclave } from "./rules";
+import { decodeEncryptionKey, validateEnclave } from "./rules";
 import { hostPortProblems } from "./placement";
 import { artifactProblems } from "../components/systems/ottochain/artifacts";
 
@@ -524,4 +524,3 @@ export function loadConfig(source: ConfigSource = pulumiConfigSource): Chainflee
     return { ...c, secrets, warnings: warningsOf(c) };
 }
 
-export { INSTANCE_TYPES };

@@ -1,7 +1,7 @@
 // Which host runs what, and which ports each host must open: pure, from the validated config.
 // Used by config validation (port collisions are config errors) and by the topologies.
 import type { PlainConfig } from "./config";
-import { metagraphNodes, metagraphPortProblems, MetagraphShape, NodeSpec, nodePorts } from "../components/systems/ottochain/spec";
+import { metagraphNodes, metagraphPortProblems, MetagraphShape, NodeSpec, nodePorts, PortClaim } from "../components/systems/ottochain/spec";
 
 /** The single Docker host of the dev topology. */
 export const DEV_HOST = "local";
@@ -23,13 +23,13 @@ export function ottochainShape(c: Pick<PlainConfig, "ottochain" | "topology">): 
 }
 
 /** Ports that Docker services other than the metagraph take on each host. */
-export function otherPortClaims(c: PlainConfig): { host: string; owner: string; ports: number[] }[] {
-    const claims: { host: string; owner: string; ports: number[] }[] = [];
-    if (c.scitt.enabled) claims.push({ host: c.topology === "dev" ? DEV_HOST : SCITT_HOST, owner: "scitt", ports: [c.scitt.port, c.scitt.nodePort] });
+export function otherPortClaims(c: PlainConfig): PortClaim[] {
+    const claims: PortClaim[] = [];
+    if (c.scitt.enabled) claims.push({ host: c.topology === "dev" ? DEV_HOST : SCITT_HOST, owner: "scitt", key: "chainfleet:scitt.port/nodePort", ports: [c.scitt.port, c.scitt.nodePort] });
     if (c.topology === "dev") {
-        if (c.wealthwars.enabled) claims.push({ host: DEV_HOST, owner: "wealthwars", ports: [c.wealthwars.port] });
-        if (c.lottery.enabled) claims.push({ host: DEV_HOST, owner: "lottery", ports: [c.lottery.port] });
-        if (c.neo.enabled) claims.push({ host: DEV_HOST, owner: "neo", ports: [c.neo.port] });
+        if (c.wealthwars.enabled) claims.push({ host: DEV_HOST, owner: "wealthwars", key: "chainfleet:wealthwars.port", ports: [c.wealthwars.port] });
+        if (c.lottery.enabled && c.lottery.form !== "kubernetes") claims.push({ host: DEV_HOST, owner: "lottery", key: "chainfleet:lottery.port", ports: [c.lottery.port] });
+        if (c.neo.enabled) claims.push({ host: DEV_HOST, owner: "neo", key: "chainfleet:neo.port", ports: [c.neo.port] });
     }
     return claims;
 }
@@ -38,13 +38,9 @@ export function ottochainNodes(c: PlainConfig): NodeSpec[] {
     return c.ottochain.enabled ? metagraphNodes(ottochainShape(c)) : [];
 }
 
-/** Every port collision on any host, as config errors. */
+/** Every port collision on any host (metagraph nodes and the other Docker services), as config errors. */
 export function hostPortProblems(c: PlainConfig): string[] {
-    const others = otherPortClaims(c);
-    const nodes = ottochainNodes(c);
-    if (nodes.length > 0) return metagraphPortProblems(nodes, others);
-    // No metagraph: still check the other services against each other.
-    return metagraphPortProblems([], others);
+    return metagraphPortProblems(ottochainNodes(c), otherPortClaims(c));
 }
 
 /** A port range a host opens in its security group. */

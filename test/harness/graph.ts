@@ -349,7 +349,7 @@ export function longestChain(g: Graph): number {
         return result;
     };
     let max = 0;
-    for (const r of g.resources) if (r.custom && r.type !== "pulumi:providers:docker" && !r.type.startsWith("pulumi:providers:")) max = Math.max(max, depth(r.urn, new Set()));
+    for (const r of g.resources) if (r.custom && !r.type.startsWith("pulumi:providers:")) max = Math.max(max, depth(r.urn, new Set()));
     return max;
 }
 

@@ -59,15 +59,24 @@ export function metagraphNodes(s: MetagraphShape): NodeSpec[] {
 }
 
 /** Port collisions between nodes placed on the same host, as config errors naming the keys. */
-export function metagraphPortProblems(nodes: NodeSpec[], otherClaims: { host: string; owner: string; ports: number[] }[] = []): string[] {
-    const hosts = new Set([...nodes.map((n) => n.host), ...otherClaims.map((c) => c.host)]);
+/** A service's ports on a host, with the config key that sets them (for the error message). */
+export interface PortClaim { host: string; owner: string; key: string; ports: number[] }
+
+/** The config key that puts a node's ports where they are: the L1 node count, or the layer's placement. */
+function nodeKey(n: NodeSpec): string {
+    return n.layer === "cl1" || n.layer === "dl1" ? `chainfleet:ottochain.${LAYER_KEYS[n.layer]}.nodes` : `chainfleet:ottochain.placement.${LAYER_KEYS[n.layer]}`;
+}
+
+/** Port collisions between the nodes and other services placed on the same host, naming the keys. */
+export function metagraphPortProblems(nodes: NodeSpec[], otherClaims: PortClaim[] = []): string[] {
+    const claims: PortClaim[] = [
+        ...otherClaims,
+        ...nodes.map((n) => ({ host: n.host, owner: n.name, key: nodeKey(n), ports: [n.ports.public, n.ports.p2p, n.ports.cli] })),
+    ];
     const problems: string[] = [];
-    for (const h of hosts) {
-        const claims = [
-            ...otherClaims.filter((c) => c.host === h).map((c) => ({ owner: c.owner, ports: c.ports })),
-            ...nodes.filter((n) => n.host === h).map((n) => ({ owner: n.name, ports: [n.ports.public, n.ports.p2p, n.ports.cli] })),
-        ];
-        for (const p of portCollisions(claims)) problems.push(`chainfleet:ottochain: on host "${h}" ${p}: lower the node counts or place the layers on different hosts`);
+    for (const h of new Set(claims.map((c) => c.host))) {
+        const here = claims.filter((c) => c.host === h).map((c) => ({ owner: `${c.owner} (${c.key})`, ports: c.ports }));
+        for (const p of portCollisions(here)) problems.push(`on host "${h}" ${p}: change one of them (a port, a node count or a placement)`);
     }
     return problems;
 }
