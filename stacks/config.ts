@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { bool, cidr, int, ipv4, num, oneOf, pinnedImage, port, section, str, text, url } from "./schema";
 import { decodeEncryptionKey, validateEnclave } from "./rules";
-import { hostPortProblems } from "./placement";
+import { hostPortProblems, ottochainShape } from "./placement";
 import { artifactProblems } from "../components/systems/ottochain/artifacts";
 
 export const NS = "chainfleet";
@@ -425,7 +425,7 @@ function crossRules(c: PlainConfig): string[] {
         }
     }
     if (c.ottochain.enabled && c.topology === "prod") {
-        out.push(...artifactProblems({ jarsSource: c.ottochain.jarsSource, genesisSource: c.ottochain.genesisSource, selfHostedGlobalL0: c.ottochain.globalL0.source === "self-hosted" }));
+        out.push(...artifactProblems({ jarsSource: c.ottochain.jarsSource, genesisSource: c.ottochain.genesisSource, selfHostedGlobalL0: ottochainShape(c).selfHostedGlobalL0 }));
     }
     return out;
 }

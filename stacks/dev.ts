@@ -3,13 +3,13 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ChainfleetConfig } from "./config";
 import { secretOrGenerated } from "./devSecrets";
-import { metagraphOutputs, Outputs } from "./outputs";
-import { DEV_HOST, ottochainShape } from "./placement";
+import { deployMetagraph } from "./metagraph";
+import { Outputs } from "./outputs";
+import { DEV_HOST } from "./placement";
 import { DockerHost } from "../components/platform/host";
 import { PostgresDatabase } from "../components/platform/postgres";
 import { ScittLedger } from "../components/systems/scitt/scitt";
 import { WealthWarsBackend } from "../components/systems/wealthwars/wealthwars";
-import { Metagraph } from "../components/systems/ottochain/metagraph";
 import { LotteryOperator } from "../components/systems/lottery/lottery";
 import { NeoServiceLayer } from "../components/systems/neo/neo";
 
@@ -43,20 +43,7 @@ export function deployDev(c: ChainfleetConfig): Outputs {
     }
 
     if (c.ottochain.enabled) {
-        const o = c.ottochain;
-        const m = new Metagraph("ottochain", {
-            hosts: { [DEV_HOST]: host },
-            shape: ottochainShape(c),
-            common: {
-                image: o.image, jarsDir: o.jarsDir, keysDir: o.keysDir, genesisDir: o.genesisDir, keyAlias: o.keyAlias,
-                appEnv: o.appEnv, collateral: o.collateral, password: secretOrGenerated(c, "ottochainKeystorePassword"),
-                genesisResetToken: o.genesisResetToken, retainData: c.retainData,
-            },
-            externalGlobalL0: o.globalL0.source === "external" ? { id: o.globalL0.peerId!, host: o.globalL0.host!, port: o.globalL0.port } : undefined,
-            readinessTimeoutSeconds: o.readinessTimeoutSeconds,
-            joinAttempts: o.joinAttempts,
-        });
-        out.ottochain = metagraphOutputs(m);
+        out.ottochain = deployMetagraph(c, { [DEV_HOST]: host }, secretOrGenerated(c, "ottochainKeystorePassword"));
     }
 
     if (c.lottery.enabled) {

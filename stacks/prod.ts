@@ -3,7 +3,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ChainfleetConfig, lotteryForm } from "./config";
-import { metagraphOutputs, Outputs } from "./outputs";
+import { deployMetagraph } from "./metagraph";
+import { Outputs } from "./outputs";
 import { ottochainNodes, ottochainShape, prodHostPorts, SCITT_HOST } from "./placement";
 import { copyArtifacts } from "../components/systems/ottochain/artifacts";
 import { DockerHost } from "../components/platform/host";
@@ -11,7 +12,6 @@ import { Network } from "../components/platform/network";
 import { PostgresDatabase } from "../components/platform/postgres";
 import { ScittLedger } from "../components/systems/scitt/scitt";
 import { WealthWarsBackend } from "../components/systems/wealthwars/wealthwars";
-import { Metagraph } from "../components/systems/ottochain/metagraph";
 import { LotteryOperator } from "../components/systems/lottery/lottery";
 import { NeoServiceLayer } from "../components/systems/neo/neo";
 
@@ -87,27 +87,16 @@ export function deployProd(c: ChainfleetConfig): Outputs {
 
     if (c.ottochain.enabled) {
         const o = c.ottochain;
+        const shape = ottochainShape(c);
         const nodes = ottochainNodes(c);
         const labels = [...new Set(nodes.map((n) => n.host))];
         // Genesis CSVs go only where GL0 or ML0 runs; jars go to every metagraph host.
         const genesisHosts = new Set(nodes.filter((n) => n.layer === "gl0" || n.layer === "ml0").map((n) => n.host));
         const hostPrepared = Object.fromEntries(labels.map((l) => [l, copyArtifacts(`ottochain-artifacts-${l}`, hosts[l], c.hosts.sshUser, {
             jarsSource: o.jarsSource, genesisSource: genesisHosts.has(l) ? o.genesisSource : undefined, jarsDir: o.jarsDir, genesisDir: o.genesisDir,
-            selfHostedGlobalL0: o.globalL0.source === "self-hosted",
+            selfHostedGlobalL0: shape.selfHostedGlobalL0,
         }, hosts[l])]));
-        const m = new Metagraph("ottochain", {
-            hosts,
-            shape: ottochainShape(c),
-            common: {
-                image: o.image, jarsDir: o.jarsDir, keysDir: o.keysDir, genesisDir: o.genesisDir, keyAlias: o.keyAlias,
-                appEnv: o.appEnv, collateral: o.collateral, password: must(c, "ottochainKeystorePassword"),
-                genesisResetToken: o.genesisResetToken, retainData: c.retainData, hostPrepared,
-            },
-            externalGlobalL0: o.globalL0.source === "external" ? { id: o.globalL0.peerId!, host: o.globalL0.host!, port: o.globalL0.port } : undefined,
-            readinessTimeoutSeconds: o.readinessTimeoutSeconds,
-            joinAttempts: o.joinAttempts,
-        });
-        out.ottochain = metagraphOutputs(m);
+        out.ottochain = deployMetagraph(c, hosts, must(c, "ottochainKeystorePassword"), hostPrepared);
     }
 
     if (c.lottery.enabled) {

@@ -143,8 +143,7 @@ export class DockerHost extends pulumi.ComponentResource {
      */
     run(name: string, script: pulumi.Input<string>, opts: pulumi.CustomResourceOptions & { triggers?: pulumi.Input<unknown>[]; deleteScript?: string } = {}): command.local.Command | command.remote.Command {
         const { triggers, deleteScript, ...resourceOpts } = opts;
-        const dependsOn = [...dependsOnList(resourceOpts.dependsOn), ...(this.ready ? [this.ready] : [])];
-        const o = { ...resourceOpts, dependsOn, parent: resourceOpts.parent ?? this };
+        const o = this.onHost(resourceOpts);
         if (this.kind === "local") {
             return new command.local.Command(name, { create: script, delete: deleteScript, interpreter: ["/bin/bash", "-c"], triggers }, o);
         }
@@ -156,7 +155,13 @@ export class DockerHost extends pulumi.ComponentResource {
         if (this.kind !== "ec2") throw new Error(`${name}: files are copied only to EC2 hosts (dev uses the local paths directly)`);
         return new command.remote.CopyToRemote(name, {
             connection: this.connection!, source: new pulumi.asset.FileAsset(localPath), remotePath,
-        }, { parent: this, ...opts, dependsOn: [...dependsOnList(opts.dependsOn), ...(this.ready ? [this.ready] : [])] });
+        }, this.onHost(opts));
+    }
+
+    /** Options of anything that acts on the host: parented here by default, and after the engine check. */
+    private onHost(opts: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
+        const dependsOn = [...dependsOnList(opts.dependsOn), ...(this.ready ? [this.ready] : [])];
+        return { ...opts, dependsOn, parent: opts.parent ?? this };
     }
 
     /** Prefix for privileged host commands: "sudo " on EC2 (the login user is not root), "" locally. */
