@@ -101,7 +101,7 @@ describe("dev services", () => {
         const backend = byName(dev, "wealthwars-container");
         assert.ok(dependsOnTransitively(dev, backend, migrate), "backend waits for the migration");
         assert.ok(dependsOnTransitively(dev, migrate, byName(dev, "wealthwars-db-container")), "migration waits for a healthy database");
-        assert.ok(migrate.secretPaths.includes("create"), "the migration command carries DATABASE_URL as a secret");
+        assert.ok(!migrate.secretPaths.includes("create") && migrate.secretPaths.includes("stdin"), "DATABASE_URL reaches the migration on a secret stdin, not in its command");
         assert.match(String(migrate.inputs.create), /docker run --rm --network wealthwars-db .* npx prisma migrate deploy/);
         const b = backend.inputs as Record<string, unknown>;
         assert.deepEqual([b.restart, b.maxRetryCount, b.memory, b.user, b.readOnly], ["on-failure", 10, 2048, "1000:1000", true]);

@@ -38,17 +38,59 @@ export function restartArgs(r: RestartPolicy): { restart: string; maxRetryCount?
     return { restart: "unless-stopped" };
 }
 
-/** Docker provider healthcheck block (durations as Go strings). */
+/**
+ * A whole number of seconds as Go's time.Duration.String() prints it ("90" → "1m30s", "3600" →
+ * "1h0m0s"). The Docker provider reads healthcheck durations back in this form
+ * (kreuzwerker/terraform-provider-docker resource_docker_container_funcs.go, flattenHealthcheck),
+ * so sending "120s" would diff against "2m0s" on every later preview.
+ */
+export function goDuration(seconds: number): string {
+    if (!Number.isInteger(seconds) || seconds < 0) throw new Error(`a duration must be a whole number of seconds ≥ 0 (got ${seconds})`);
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = seconds % 60;
+    if (h > 0) return `${h}h${m}m${s}s`;
+    if (m > 0) return `${m}m${s}s`;
+    return `${s}s`;
+}
+
+/**
+ * Cores as the Docker provider reads `cpus` back (helpers.go nanoInt64ToDecimalString): the
+ * NanoCpus value as a 9-digit decimal; when that string holds exactly nine zeros it is rounded to
+ * one decimal ("1.000000000" → "1.0", "0.500000000" → "0.5"), otherwise trailing zeros are cut
+ * ("1.500000000" → "1.5", "10.000000000" → "10."). `cpus` forces replacement, so we send this
+ * form or every later `up` replaces the container.
+ */
+export function dockerCpus(cores: number): string {
+    const nano = Math.round(cores * 1e9);
+    if (!Number.isFinite(cores) || nano <= 0) throw new Error(`cpus must be a positive number of cores (got ${cores})`);
+    const whole = Math.floor(nano / 1e9);
+    const frac = String(nano % 1e9).padStart(9, "0");
+    const str = `${whole}.${frac}`;
+    if ((str.match(/0/g) ?? []).length === 9) {
+        // big.Rat.FloatString(1): round half away from zero to one decimal.
+        const tenths = Math.round(nano / 1e8);
+        return `${Math.floor(tenths / 10)}.${tenths % 10}`;
+    }
+    return str.replace(/0+$/, "");
+}
+
+/** The NanoCpus value Docker parses from a cpus string (docker/cli opts.ParseCPUs). */
+export function parseDockerCpus(s: string): number {
+    return Math.round(Number(s) * 1e9);
+}
+
+/** Docker provider healthcheck block, durations in the form the provider reads back. */
 export function healthcheckArgs(h: HealthcheckSpec) {
     if (h.test.length < 2 || !["CMD", "CMD-SHELL"].includes(h.test[0])) {
         throw new Error(`healthcheck test must start with CMD or CMD-SHELL and name a command (got ${JSON.stringify(h.test)})`);
     }
     return {
         tests: h.test,
-        interval: `${h.intervalSeconds}s`,
-        timeout: `${h.timeoutSeconds}s`,
+        interval: goDuration(h.intervalSeconds),
+        timeout: goDuration(h.timeoutSeconds),
         retries: h.retries,
-        startPeriod: `${h.startPeriodSeconds}s`,
+        startPeriod: goDuration(h.startPeriodSeconds),
     };
 }
 

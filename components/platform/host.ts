@@ -6,8 +6,18 @@ import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as command from "@pulumi/command";
 import { dockerHostUserData } from "./cloudInit";
-import { cmd } from "./shell";
+import { cmd, secretEnvPreamble, secretEnvStdin } from "./shell";
 import { dependsOnList } from "./options";
+
+/** Options of DockerHost.run. */
+export type RunOptions = pulumi.CustomResourceOptions & {
+    /** Replace (re-run) the command when any of these change. */
+    triggers?: pulumi.Input<unknown>[];
+    /** Script run when the resource is deleted. */
+    deleteScript?: string;
+    /** Secrets the script needs as environment variables; sent on stdin, never in the script. */
+    secretEnv?: Record<string, pulumi.Input<string>>;
+};
 
 /** A port a service placed on the host publishes, opened in the host's security group. */
 export interface HostIngress {
@@ -138,16 +148,30 @@ export class DockerHost extends pulumi.ComponentResource {
     }
 
     /**
-     * Runs a script on this host: locally with bash in dev, over SSH in prod. The script is the
-     * whole text sent (no environment passing: sshd often refuses it).
+     * Runs a script on this host: locally with bash in dev, over SSH in prod. The script holds no
+     * secret: secrets go in `secretEnv`, delivered on stdin and exported by a preamble (sshd often
+     * refuses SetEnv, and the command string ends up in error text and logs).
      */
-    run(name: string, script: pulumi.Input<string>, opts: pulumi.CustomResourceOptions & { triggers?: pulumi.Input<unknown>[]; deleteScript?: string } = {}): command.local.Command | command.remote.Command {
-        const { triggers, deleteScript, ...resourceOpts } = opts;
+    run(name: string, script: pulumi.Input<string>, opts: RunOptions = {}): command.local.Command | command.remote.Command {
+        const { triggers, deleteScript, secretEnv, ...resourceOpts } = opts;
         const o = this.onHost(resourceOpts);
+        const names = Object.keys(secretEnv ?? {}).sort();
+        const create = names.length > 0 ? pulumi.output(script).apply((s) => `${secretEnvPreamble(names)}\n${s}`) : script;
+        const stdin = names.length > 0
+            ? pulumi.secret(pulumi.all(names.map((k) => pulumi.output(secretEnv![k]))).apply((vals) => secretEnvStdin(Object.fromEntries(names.map((k, i) => [k, vals[i]])))))
+            : undefined;
         if (this.kind === "local") {
-            return new command.local.Command(name, { create: script, delete: deleteScript, interpreter: ["/bin/bash", "-c"], triggers }, o);
+            return new command.local.Command(name, { create, delete: deleteScript, stdin, interpreter: ["/bin/bash", "-c"], triggers }, o);
         }
-        return new command.remote.Command(name, { connection: this.connection!, create: script, delete: deleteScript, triggers }, o);
+        return new command.remote.Command(name, { connection: this.connection!, create, delete: deleteScript, stdin, triggers }, o);
+    }
+
+    /**
+     * `sudo` that keeps the named variables on EC2 (sudo resets the environment, so
+     * `sudo docker run -e X` would pass an empty X); "" locally.
+     */
+    sudoKeeping(names: string[]): string {
+        return this.kind === "ec2" ? `sudo --preserve-env=${names.join(",")} ` : "";
     }
 
     /** Copies a local file to a path on an EC2 host (SFTP as the login user). */

@@ -86,7 +86,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
                 pidsLimit: 256,
                 capAdd: ["CHOWN", "SETUID", "SETGID", "FOWNER", "DAC_OVERRIDE"],
                 retainData: args.retainData,
-                stopTimeoutSeconds: 60,
+                stopGraceSeconds: 60,
             }, { parent: this });
             this.ready = c.container;
             this.connection = connectionOf(pulumi.output(args.containerName), pulumi.output(5432), args, password.result, "disable");

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { DockerHost } from "./host";
 import {
-    envLines, REASON_LABELS, healthcheckArgs, HealthcheckSpec, LOG_OPTS, memoryMiB, pidsSliceName, pidsSliceUnit, portArgs, PortSpec,
+    dockerCpus, envLines, REASON_LABELS, healthcheckArgs, HealthcheckSpec, LOG_OPTS, memoryMiB, pidsSliceName, pidsSliceUnit, portArgs, PortSpec,
     restartArgs, RestartPolicy,
 } from "./containerSpec";
 import { q } from "./shell";
@@ -79,8 +79,13 @@ export interface ServiceContainerArgs {
     capAdd?: string[];
     /** Keep named volumes on destroy (default true). */
     retainData?: boolean;
-    /** Seconds Docker waits for a clean stop before killing. */
-    stopTimeoutSeconds?: number;
+    /**
+     * Seconds a clean stop may take before SIGKILL, sized to what the container runs (a database
+     * flushing, a JVM leaving its cluster). Used for Docker's own stops (`stopTimeout`) and for
+     * the provider's Delete on replacement or destroy (`destroyGraceSeconds`), which otherwise
+     * stops with a 0 s timeout (LIFECYCLE.md).
+     */
+    stopGraceSeconds: number;
     labels?: Record<string, string>;
 }
 
@@ -107,13 +112,15 @@ export class ServiceContainer extends pulumi.ComponentResource {
             labels: [{ label: "chainfleet.data", value: "true" }],
         }, { ...child, retainOnDelete: retain, protect: retain }));
 
+        // The container runs the image's id, not its tag: `image` forces replacement only when its
+        // value changes, so a rebuilt or re-pulled image under a stable tag must change the value.
         const image = "ref" in args.image
             ? new docker.RemoteImage(`${name}-image`, { name: args.image.ref, keepLocally: true }, child).imageId
             : new docker.Image(`${name}-image`, {
                 imageName: args.image.build.imageName,
                 build: { context: args.image.build.context, dockerfile: args.image.build.dockerfile, args: args.image.build.args, platform: "linux/amd64" },
                 skipPush: true,
-            }, child).imageName;
+            }, child).repoDigest;
 
         // Secrets and plain env go in one list; if any value is secret the whole list is secret.
         const secretNames = Object.keys(args.secretEnv ?? {}).sort();
@@ -160,7 +167,7 @@ export class ServiceContainer extends pulumi.ComponentResource {
             maxRetryCount: restart.maxRetryCount,
             memory: memoryMiB(args.memoryMiB),
             memorySwap: memoryMiB(args.memoryMiB),
-            cpus: String(args.cpus),
+            cpus: dockerCpus(args.cpus),
             readOnly: args.readOnlyRootFs ?? true,
             securityOpts: ["no-new-privileges:true"],
             capabilities: { drops: ["ALL"], adds: args.capAdd ?? [] },
@@ -171,12 +178,24 @@ export class ServiceContainer extends pulumi.ComponentResource {
             logDriver: "json-file",
             logOpts: { ...LOG_OPTS },
             cgroupParent,
-            stopTimeout: args.stopTimeoutSeconds ?? 30,
+            stopTimeout: graceSeconds(name, args.stopGraceSeconds),
+            destroyGraceSeconds: args.stopGraceSeconds,
             labels: Object.entries(labels).map(([label, value]) => ({ label, value })),
             mustRun: true,
-        }, { ...child, deleteBeforeReplace: true, dependsOn: [...dependsOnList(opts?.dependsOn), ...pidsDependsOn] });
+        }, {
+            ...child,
+            deleteBeforeReplace: true,
+            // The provider's Update does not apply a healthcheck change: only a new container does.
+            replaceOnChanges: ["healthcheck"],
+            dependsOn: [...dependsOnList(opts?.dependsOn), ...pidsDependsOn],
+        });
 
         this.registerOutputs({ containerName: this.containerName });
     }
+}
+
+function graceSeconds(name: string, s: number): number {
+    if (!Number.isInteger(s) || s < 1) throw new Error(`${name}: stopGraceSeconds must be a whole number of seconds ≥ 1 (got ${s})`);
+    return s;
 }
 

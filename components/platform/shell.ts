@@ -30,3 +30,34 @@ export function exportLines(env: Record<string, string | number>): string {
         })
         .join("\n");
 }
+
+/** Names a secret environment variable may have (also what the stdin reader accepts). */
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+
+/**
+ * Secrets for a host script, sent on its standard input as `NAME=<base64>` lines, never in the
+ * command string: pulumi-command puts the whole command string into its error text
+ * (local/commandOutputs.go, remote/commandOutputs.go), and marking it secret does not mask that
+ * (pulumi/pulumi#19465). Base64 keeps newlines and quotes in a value from ending its line.
+ */
+export function secretEnvStdin(env: Record<string, string>): string {
+    return Object.keys(env).sort().map((k) => {
+        if (!ENV_NAME.test(k)) throw new Error(`invalid environment variable name ${k}`);
+        return `${k}=${Buffer.from(env[k], "utf8").toString("base64")}\n`;
+    }).join("");
+}
+
+/**
+ * The preamble that exports the secrets of secretEnvStdin(): only the names given, each once.
+ * A value never appears in the script, in `ps` (read and decoded inside the shell) or in a log.
+ */
+export function secretEnvPreamble(names: string[]): string {
+    for (const k of names) if (!ENV_NAME.test(k)) throw new Error(`invalid environment variable name ${k}`);
+    const wanted = [...names].sort().join("|");
+    return [
+        "while IFS='=' read -r __k __v; do",
+        `  case "$__k" in ${wanted}) export "$__k=$(printf %s "$__v" | base64 -d)" ;; esac`,
+        "done",
+        "unset __k __v",
+    ].join("\n");
+}

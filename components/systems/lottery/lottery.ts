@@ -65,6 +65,7 @@ export class LotteryOperator extends pulumi.ComponentResource {
                 healthcheck: httpHealthcheck(`http://127.0.0.1:${args.port}/health`),
                 restart: { policy: "on-failure", maxRetries: 10 },
                 memoryMiB: 512,
+                stopGraceSeconds: 30, // a draw in flight finishes its transaction
                 cpus: 1,
                 pidsLimit: 256,
                 user: "1000:1000",

@@ -67,6 +67,7 @@ export class NeoServiceLayer extends pulumi.ComponentResource {
                 waitHealthy: true,
                 restart: { policy: "on-failure", maxRetries: 10 },
                 memoryMiB: 512,
+                stopGraceSeconds: 20, // the Go server drains its HTTP requests and schedulers
                 cpus: 1,
                 pidsLimit: 512,
                 user: "65532:65532",

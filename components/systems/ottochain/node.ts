@@ -50,9 +50,10 @@ export class MetagraphNode extends pulumi.ComponentResource {
     constructor(name: string, args: MetagraphNodeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("chainfleet:ottochain:Node", name, {}, opts);
         const { spec, host, common } = args;
-        const keygen = host.run(`${name}-key`, pulumi.secret(common.password.apply((password) => keygenScript({
-            sudo: host.sudo, image: common.image, keysDir: common.keysDir, jarsDir: common.jarsDir, node: spec.name, keyAlias: common.keyAlias, password,
-        }))), { parent: this, dependsOn: common.hostPrepared?.[spec.host] ?? [] });
+        const keygen = host.run(`${name}-key`, keygenScript({
+            sudo: host.sudo, sudoKeepingPassword: host.sudoKeeping(["CL_PASSWORD"]), image: common.image, keysDir: common.keysDir, jarsDir: common.jarsDir,
+            node: spec.name, keyAlias: common.keyAlias,
+        }), { parent: this, dependsOn: common.hostPrepared?.[spec.host] ?? [], secretEnv: { CL_PASSWORD: common.password } });
         this.peerId = keygen.stdout.apply((s) => s.trim());
 
         const env = nodeEnv<pulumi.Input<string>>({
@@ -96,7 +97,7 @@ export class MetagraphNode extends pulumi.ComponentResource {
             cpus: spec.layer === "gl0" || spec.layer === "ml0" ? 2 : 1,
             pidsLimit: 4096,
             retainData: common.retainData,
-            stopTimeoutSeconds: 60,
+            stopGraceSeconds: 60,
             labels: { "chainfleet.ottochain.layer": spec.layer },
         }, { parent: this, dependsOn: [keygen, ...args.after] });
         this.container = c.container;

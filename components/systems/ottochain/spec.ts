@@ -134,13 +134,17 @@ export function nodeEnv<T>(i: NodeEnvInputs<T>): Record<string, T | string | num
     return env;
 }
 
-/** The host script that creates a node's keystore once (never overwrites) and prints its peer id. */
-export function keygenScript(a: { sudo: string; image: string; keysDir: string; jarsDir: string; node: string; keyAlias: string; password: string }): string {
-    const run = `${a.sudo}docker run --rm --network none -v ${q(`${a.keysDir}:/keys`)} -v ${q(`${a.jarsDir}:/jars:ro`)} ` +
+/**
+ * The host script that creates a node's keystore once (never overwrites) and prints its peer id.
+ * CL_PASSWORD comes from the environment (DockerHost.run's secretEnv), never from the script;
+ * `sudoKeepingPassword` keeps it across sudo, which resets the environment.
+ */
+export function keygenScript(a: { sudo: string; sudoKeepingPassword: string; image: string; keysDir: string; jarsDir: string; node: string; keyAlias: string }): string {
+    const run = `${a.sudoKeepingPassword}docker run --rm --network none -v ${q(`${a.keysDir}:/keys`)} -v ${q(`${a.jarsDir}:/jars:ro`)} ` +
         `-e CL_KEYSTORE=${q(`/keys/${a.node}.p12`)} -e CL_KEYALIAS=${q(a.keyAlias)} -e CL_PASSWORD ${q(a.image)}`;
     return [
         "set -euo pipefail",
-        `export CL_PASSWORD=${q(a.password)}`,
+        ': "${CL_PASSWORD:?CL_PASSWORD (chainfleet:ottochainKeystorePassword) was not passed to this script}"',
         `${a.sudo}mkdir -p ${q(a.keysDir)}`,
         `if [ ! -s ${q(`${a.keysDir}/${a.node}.p12`)} ]; then`,
         `  ${run} java -jar /jars/cl-keytool.jar generate >&2`,

@@ -54,6 +54,15 @@ export interface WealthWarsKubeArgs extends WealthWarsCommon {
 
 export type WealthWarsArgs = WealthWarsDockerArgs | WealthWarsKubeArgs;
 
+/** The one-shot migration: a throwaway container on the database network; a non-zero exit fails `pulumi up`. */
+export function migrateScript(a: { sudoKeepingUrl: string; network: string; image: string; command: string[] }): string {
+    return [
+        "set -euo pipefail",
+        ': "${DATABASE_URL:?DATABASE_URL was not passed to this script}"',
+        `${a.sudoKeepingUrl}docker run --rm --network ${cmd(a.network)} -e DATABASE_URL --read-only --tmpfs /tmp --security-opt no-new-privileges:true --user 1000:1000 ${cmd(a.image, ...a.command)}`,
+    ].join("\n");
+}
+
 /** Env of the backend; secrets are set apart. */
 export function wealthWarsEnv(port: number, solanaRpcUrl: string): Record<string, string> {
     return { NODE_ENV: "production", PORT: String(port), SOLANA_RPC_URL: solanaRpcUrl };
@@ -73,11 +82,10 @@ export class WealthWarsBackend extends pulumi.ComponentResource {
         const env = wealthWarsEnv(args.port, args.solanaRpcUrl);
         if (args.kind === "docker") {
             // One-shot migration: a throwaway container on the database network; a non-zero exit fails `pulumi up`.
-            const migrate = args.host.run(`${name}-migrate`, pulumi.secret(pulumi.all([args.database.url, args.databaseNetwork.name]).apply(([url, net]) => [
-                "set -euo pipefail",
-                `export DATABASE_URL=${cmd(url)}`,
-                `${args.host.sudo}docker run --rm --network ${cmd(net)} -e DATABASE_URL --read-only --tmpfs /tmp --security-opt no-new-privileges:true --user 1000:1000 ${cmd(args.image, ...args.migrateCommand)}`,
-            ].join("\n"))), { parent: this, dependsOn: [args.databaseReady], triggers: [args.image, ...args.migrateCommand] });
+            // DATABASE_URL reaches the script on stdin (secretEnv), never in its text.
+            const migrate = args.host.run(`${name}-migrate`, args.databaseNetwork.name.apply((network) => migrateScript({
+                sudoKeepingUrl: args.host.sudoKeeping(["DATABASE_URL"]), network, image: args.image, command: args.migrateCommand,
+            })), { parent: this, dependsOn: [args.databaseReady], triggers: [args.image, ...args.migrateCommand], secretEnv: { DATABASE_URL: args.database.url } });
             new ServiceContainer(name, {
                 host: args.host,
                 containerName: "wealthwars-backend",
@@ -91,6 +99,7 @@ export class WealthWarsBackend extends pulumi.ComponentResource {
                 waitHealthy: true,
                 restart: { policy: "on-failure", maxRetries: args.maxRestarts },
                 memoryMiB: args.memoryMiB,
+                stopGraceSeconds: 30, // Node drains requests and closes its Prisma pool
                 cpus: args.cpus,
                 pidsLimit: 512,
                 user: "1000:1000",
