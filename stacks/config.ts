@@ -2,8 +2,9 @@
 // reported together, and nothing is registered before the whole config is valid.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { bool, cidr, int, ipv4, num, oneOf, pinnedImage, port, section, str, text, url } from "./schema";
+import { bool, cidr, cpus, int, ipv4, num, oneOf, pinnedImage, port, section, str, text, url } from "./schema";
 import { decodeEncryptionKey, validateEnclave } from "./rules";
+import { q } from "../components/platform/shell";
 import { hostPortProblems, ottochainShape } from "./placement";
 import { artifactProblems } from "../components/systems/ottochain/artifacts";
 
@@ -63,7 +64,7 @@ const scitt = section({
     /** Dockerfile inside buildContext. */
     dockerfile: str().default("docker/Dockerfile"),
     /** CPU limit, cores. */
-    cpus: num(0.25, 64).default(1),
+    cpus: cpus(0.25, 64).default(1),
     /** Memory limit, MiB. */
     memoryMiB: int(512, 262144).default(2048),
     /** Interface the RPC port is published on. */
@@ -109,7 +110,7 @@ const wealthwars = section({
     /** Memory limit, MiB (the guide's 2G). */
     memoryMiB: int(256, 65536).default(2048),
     /** CPU limit, cores. */
-    cpus: num(0.25, 64).default(1),
+    cpus: cpus(0.25, 64).default(1),
     /** Restarts Docker makes before giving up (dev). */
     maxRestarts: int(1, 100).default(10),
     /** Migration command run once before the backend starts. */
@@ -297,7 +298,7 @@ export const SECRETS: SecretSpec[] = [
     {
         key: "sshPrivateKey", what: "OpenSSH private key of the prod Docker hosts",
         required: (c) => prod(c) && (c.scitt.enabled || c.ottochain.enabled),
-        example: "-- < ~/.ssh/chainfleet_ed25519",
+        example: "< ~/.ssh/chainfleet_ed25519",
     },
     {
         key: "wealthwarsAuthoritySecretKey", what: "Solana authority keypair (JSON byte array)",
@@ -311,7 +312,7 @@ export const SECRETS: SecretSpec[] = [
     },
     {
         key: "lotteryOperatorKey", what: "lottery operator private key (0x + 64 hex)",
-        required: (c) => prod(c) && c.lottery.enabled, example: "0x<64 hex digits>",
+        required: (c) => prod(c) && c.lottery.enabled, example: "\"0x$(openssl rand -hex 32)\"",
         check: (v) => (/^0x[0-9a-fA-F]{64}$/.test(v) ? undefined : "0x followed by 64 hex digits"),
     },
     {
@@ -460,6 +461,8 @@ export interface ConfigSource {
     /** Every key set for the stack, as "chainfleet:name" → raw string. */
     all(): Record<string, string>;
     isSecret(fullKey: string): boolean;
+    /** The stack's own name (a user's stack may be called anything, not only dev or prod). */
+    stackName(): string;
 }
 
 // The SDK keeps isConfigSecret out of its public typings; it is what config.getSecret relies on.
@@ -469,7 +472,18 @@ const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfi
 export const pulumiConfigSource: ConfigSource = {
     all: () => pulumi.runtime.allConfig(),
     isSecret: (k) => isConfigSecret(k),
+    stackName: () => pulumi.getStack(),
 };
+
+/**
+ * The command that sets a secret, ready to paste: flags first, then the key, then `--` and the
+ * value (cobra takes everything after `--` as positional, so `--stack` must come before it), or
+ * the value on stdin (`< file`) for multi-line values such as keys.
+ */
+export function secretSetCommand(stack: string, fullKey: string, example: string): string {
+    const value = example.startsWith("<") ? example : `-- ${example}`;
+    return `pulumi config set --stack ${q(stack)} --secret ${fullKey} ${value}`;
+}
 
 function parseRaw(s: string): unknown {
     try {
@@ -504,7 +518,7 @@ export function loadConfig(source: ConfigSource = pulumiConfigSource): Chainflee
     for (const spec of SECRETS) {
         const fullKey = `${NS}:${spec.key}`;
         const value = secretRaw[spec.key];
-        const setCmd = `pulumi config set --secret ${fullKey} ${spec.example} --stack ${c.topology}`;
+        const setCmd = secretSetCommand(source.stackName(), fullKey, spec.example);
         if (value === undefined || value === "") {
             if (spec.required(c)) problems.push(`${fullKey} (${spec.what}) is required: run \`${setCmd}\``);
             continue;

@@ -1,6 +1,7 @@
 // Small schema builders shared by the config schema. Each builder's error message is the *rule*
 // ("an integer ≥ 1"); stacks/config.ts turns it into "<key> must be <rule> (got <value>)".
 import { z } from "zod";
+import { dockerCpus, parseDockerCpus } from "../components/platform/containerSpec";
 
 /** An integer in [min, max] (max optional). */
 export function int(min: number, max?: number) {
@@ -14,6 +15,16 @@ export function int(min: number, max?: number) {
 export function num(min: number, max: number) {
     const rule = `a number from ${min} to ${max}`;
     return z.number({ error: rule }).min(min, { error: rule }).max(max, { error: rule });
+}
+
+/**
+ * A container CPU limit in cores that the Docker provider reads back as the same value
+ * (`cpus` forces replacement; see dockerCpus): e.g. 20.05 reads back as "20.1" and would replace
+ * the container on every `up`.
+ */
+export function cpus(min: number, max: number) {
+    const rule = `a number of cores from ${min} to ${max} with at most two decimals that Docker reads back unchanged`;
+    return num(min, max).refine((n) => !(n > 0) || Math.abs(n * 100 - Math.round(n * 100)) < 1e-9 && parseDockerCpus(dockerCpus(n)) === Math.round(n * 1e9), { error: rule });
 }
 
 export const port = () => int(1, 65535);

@@ -3,12 +3,33 @@ import { strict as assert } from "assert";
 import { ConfigError, ConfigSource, loadConfig } from "../stacks/config";
 import { buildConfig, FAKE_PROD_SECRETS, Overrides } from "./harness/graph";
 import { decodeEncryptionKey } from "../stacks/rules";
+import * as fs from "fs";
+import * as path from "path";
+import { run, stubBin, tempDir } from "./util/tools";
+
+/** Stack names as a user might choose them: the hint must name the user's stack, not the topology. */
+const STACK_NAMES = { dev: "alice-dev", prod: "org/chainfleet/production" } as const;
+
+/**
+ * A `pulumi` stub that parses `config set` like cobra: flags until `--`, positionals after it;
+ * prints the stack, key and value (the value from stdin when none is given), fails on extra args.
+ */
+const PULUMI_STUB = `stack=""; secret=0; pos=(); dashdash=0
+[ "$1 $2" = "config set" ] || { echo "not config set" >&2; exit 2; }; shift 2
+while [ $# -gt 0 ]; do
+  if [ $dashdash = 1 ]; then pos+=("$1")
+  else case "$1" in --) dashdash=1;; --stack) stack="$2"; shift;; --secret) secret=1;; -*) echo "unknown flag $1" >&2; exit 2;; *) pos+=("$1");; esac; fi
+  shift
+done
+[ \${#pos[@]} -ge 1 ] && [ \${#pos[@]} -le 2 ] || { echo "accepts 1 or 2 args, received \${#pos[@]}" >&2; exit 2; }
+value="\${pos[1]-$(cat)}"
+printf 'stack=%s secret=%s key=%s value=%s\n' "$stack" "$secret" "\${pos[0]}" "$value"`;
 
 /** Loads config the way the program does, from a stack file plus overrides, without Pulumi. */
 function load(stack: "dev" | "prod", overrides: Overrides = {}, secrets?: Record<string, string>, plainKeys: string[] = []) {
     const { config, secretKeys } = buildConfig(stack, overrides, secrets ?? (stack === "prod" ? FAKE_PROD_SECRETS : {}));
     const secret = new Set(secretKeys.filter((k) => !plainKeys.includes(k)));
-    const source: ConfigSource = { all: () => config, isSecret: (k) => secret.has(k) };
+    const source: ConfigSource = { all: () => config, isSecret: (k) => secret.has(k), stackName: () => STACK_NAMES[stack] };
     return loadConfig(source);
 }
 
@@ -105,8 +126,18 @@ describe("stack config", () => {
 
     it("says which pulumi config set --secret command a missing prod secret needs", () => {
         const list = problems("prod", {}, {});
+        const home = tempDir();
+        fs.mkdirSync(path.join(home, ".ssh"));
+        fs.writeFileSync(path.join(home, ".ssh", "chainfleet_ed25519"), "-----BEGIN KEY-----\nline\n");
+        fs.writeFileSync(path.join(home, "authority.json"), "[1,2,3]");
+        const bin = stubBin({ pulumi: PULUMI_STUB, openssl: "echo 0a1b2c3d", cat: 'exec /bin/cat "$@"' });
         for (const key of ["sshPrivateKey", "wealthwarsAuthoritySecretKey", "ottochainKeystorePassword", "lotteryOperatorKey", "neoApiTokens", "neoEncryptionKey"]) {
-            expectProblem(list, new RegExp(`^chainfleet:${key} \\(.*\\) is required: run \`pulumi config set --secret chainfleet:${key} .* --stack prod\`$`));
+            const hit = list.map((p) => new RegExp(`^chainfleet:${key} \\(.*\\) is required: run \`(.*)\`$`).exec(p)).find(Boolean);
+            assert.ok(hit, `no hint for ${key} in:\n${list.join("\n")}`);
+            // Paste the hint into a shell, as a user would: it must set this key on the user's stack.
+            const r = run("bash", ["-c", hit[1]], { env: { PATH: `${bin}:/usr/bin:/bin`, HOME: home }, cwd: home, input: "" });
+            assert.equal(r.status, 0, `${hit[1]}\n${r.stderr}`);
+            assert.match(r.stdout, new RegExp(`^stack=org/chainfleet/production secret=1 key=chainfleet:${key} value=.+`), hit[1]);
         }
         assert.ok(!list.some((p) => p.includes("wealthwarsApiKeys")), "optional secrets are not required");
         // A disabled system needs no secret.
@@ -115,7 +146,7 @@ describe("stack config", () => {
     });
 
     it("refuses secrets stored in plain text and broken secret values, without echoing them", () => {
-        expectProblem(problems("prod", {}, FAKE_PROD_SECRETS, ["chainfleet:neoApiTokens"]), /^chainfleet:neoApiTokens must be stored as a secret .* run `pulumi config set --secret chainfleet:neoApiTokens/);
+        expectProblem(problems("prod", {}, FAKE_PROD_SECRETS, ["chainfleet:neoApiTokens"]), /^chainfleet:neoApiTokens must be stored as a secret .* run `pulumi config set --stack org\/chainfleet\/production --secret chainfleet:neoApiTokens -- /);
         const bad = { ...FAKE_PROD_SECRETS, neoEncryptionKey: "too-short", lotteryOperatorKey: "0x1234", neoApiTokens: "a,,b", ottochainKeystorePassword: "short" };
         const list = problems("prod", {}, bad);
         expectProblem(list, "chainfleet:neoEncryptionKey must be 16, 24 or 32 bytes, given raw, base64 or hex (got a secret value that is not)");

@@ -121,8 +121,8 @@ describe("GitHub workflows", () => {
     const dir = path.join(__dirname, "..", ".github", "workflows");
     const files = fs.readdirSync(dir).filter((f) => f.endsWith(".yml"));
 
-    it("there is a preview and a dev deploy workflow", () => {
-        assert.deepEqual(files.sort(), ["deploy-dev.yml", "preview.yml"]);
+    it("there is a preview, a dev deploy and a real-engine workflow", () => {
+        assert.deepEqual(files.sort(), ["deploy-dev.yml", "engine.yml", "preview.yml"]);
     });
 
     for (const f of files) {
@@ -147,5 +147,17 @@ describe("GitHub workflows", () => {
         assert.match(text, /policyPacks: policy/);
         const deploy = fs.readFileSync(path.join(dir, "deploy-dev.yml"), "utf8");
         assert.match(deploy, /if: vars\.CHAINFLEET_DEPLOY_DEV == 'true'/, "deploying dev is off by default");
+    });
+
+    it("engine: every pull request, CLI from the official action (install only), the engine test required, no secrets", () => {
+        const text = fs.readFileSync(path.join(dir, "engine.yml"), "utf8");
+        assert.match(text, /^on:\n  pull_request:\n/m);
+        assert.match(text, /^permissions:\n  contents: read\n\n/m);
+        assert.match(text, /uses: pulumi\/actions@v\d+\n        with:\n          pulumi-version: \d+\.\d+\.\d+/);
+        assert.doesNotMatch(text, /^\s+command:/m, "no command: the action only installs the CLI");
+        assert.match(text, /::add-mask::\$passphrase/);
+        assert.match(text, /CHAINFLEET_ENGINE_REQUIRED: "true"/);
+        assert.match(text, /run: npx mocha --no-config .*test\/engine\/lifecycle\.engine\.ts\n/);
+        assert.doesNotMatch(text, /secrets\./, "needs no repository secrets, so pull requests from forks run it too");
     });
 });

@@ -140,7 +140,7 @@ describe("SCITT graph", () => {
         assert.equal((c.volumes as { volumeName: string; containerPath: string }[])[0].containerPath, "/host");
         assert.match(JSON.stringify(c.healthcheck), /node\/network/);
         assert.equal(c.memory, 2048);
-        assert.equal(c.cpus, "1");
+        assert.equal(c.cpus, "1.0", "cpus in the form the provider reads back");
         const image = byName(dev, "scitt-image").inputs as { build: { args: Record<string, string> } };
         assert.deepEqual(image.build.args, { PLATFORM: "virtual" });
         const vol = byName(dev, "scitt-vol-host");

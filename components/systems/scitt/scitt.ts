@@ -44,6 +44,22 @@ export function scittHints(url: string, sudo: string): Record<string, string> {
     };
 }
 
+/**
+ * The Dockerfile path as pulumi-docker's Check opens it: relative to the program's directory, not
+ * to the build context (pulumi-docker provider/provider.go, issue #572, closed as by design). Our
+ * config names it inside the checkout, so it is joined to the context here.
+ */
+export function dockerfileForProvider(context: string, dockerfile: string): string {
+    return path.isAbsolute(dockerfile) ? dockerfile : path.join(context, dockerfile);
+}
+
+/** An AWS DLM policy description: 1-500 characters of [0-9A-Za-z _-] (others become spaces). */
+export function dlmDescription(text: string): string {
+    const cleaned = text.replace(/[^0-9A-Za-z _-]/g, " ").replace(/ +/g, " ").trim().slice(0, 500);
+    if (cleaned.length === 0) throw new Error(`a DLM description needs letters or digits (got ${JSON.stringify(text)})`);
+    return cleaned;
+}
+
 export class ScittLedger extends pulumi.ComponentResource {
     readonly url: pulumi.Output<string>;
     readonly hints: pulumi.Output<object>;
@@ -52,7 +68,7 @@ export class ScittLedger extends pulumi.ComponentResource {
         super("chainfleet:scitt:ScittLedger", name, {}, opts);
         const image = args.image
             ? { ref: args.image }
-            : { build: { context: args.buildContext!, dockerfile: args.dockerfile, args: { PLATFORM: args.platform }, imageName: `scitt-ccf-ledger:${args.platform}-local` } };
+            : { build: { context: args.buildContext!, dockerfile: dockerfileForProvider(args.buildContext!, args.dockerfile), args: { PLATFORM: args.platform }, imageName: `scitt-ccf-ledger:${args.platform}-local` } };
         new ServiceContainer(name, {
             host: args.host,
             containerName: "scitt-service",
@@ -81,7 +97,7 @@ export class ScittLedger extends pulumi.ComponentResource {
             cpus: args.cpus,
             pidsLimit: 1024,
             retainData: args.retainData,
-            stopTimeoutSeconds: 30,
+            stopGraceSeconds: 30,
         }, { parent: this });
 
         if (args.snapshots && args.host.dataVolume) {
@@ -92,7 +108,9 @@ export class ScittLedger extends pulumi.ComponentResource {
                 role: role.name, policyArn: "arn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole",
             }, { parent: this });
             new aws.dlm.LifecyclePolicy(`${name}-snapshots`, {
-                description: `chainfleet ${name}: SCITT workspace volume snapshots`,
+                // DLM descriptions allow only ^[0-9A-Za-z _-]+$ (terraform-provider-aws dlm
+                // lifecycle_policy.go validation): no colon, no dots.
+                description: dlmDescription(`chainfleet ${name} SCITT workspace volume snapshots`),
                 executionRoleArn: role.arn,
                 state: "ENABLED",
                 policyDetails: {
