@@ -118,9 +118,12 @@ const wealthwars = section({
     database,
 });
 
+/** A layer's own JVM image (to upgrade or canary one layer); default chainfleet:ottochain.image. */
+const layerImage = () => pinnedImage().optional();
 const l0 = section({
     /** JVM heap, MiB (-Xmx). */
     heapMiB: int(256, 262144).default(2048),
+    image: layerImage(),
 });
 const l1 = section({
     /** Nodes in the cluster (≥ 3 for consensus). */
@@ -132,6 +135,7 @@ const l1 = section({
     maxNodes: int(1).default(10),
     /** JVM heap per node, MiB. */
     heapMiB: int(256, 262144).default(1024),
+    image: layerImage(),
 });
 
 const ottochain = section({
@@ -163,6 +167,7 @@ const ottochain = section({
     genesisResetToken: text().regex(/^[\w.-]{1,64}$/, { error: "a token of letters, digits, . _ -" }).optional(),
     globalL0: section({
         heapMiB: int(256, 262144).default(2048),
+        image: layerImage(),
         /** Run our own GL0 (dev network) or point at an external network's GL0 peer. */
         source: oneOf(["self-hosted", "external"]).default("self-hosted"),
         /** External GL0 peer id (source external). */

@@ -15,6 +15,9 @@ export function ottochainShape(c: Pick<PlainConfig, "ottochain" | "topology">): 
     return {
         selfHostedGlobalL0: o.globalL0.source === "self-hosted",
         heapMiB: { gl0: o.globalL0.heapMiB, ml0: o.metagraphL0.heapMiB, cl1: o.currencyL1.heapMiB, dl1: o.dataL1.heapMiB },
+        image: {
+            gl0: o.globalL0.image ?? o.image, ml0: o.metagraphL0.image ?? o.image, cl1: o.currencyL1.image ?? o.image, dl1: o.dataL1.image ?? o.image,
+        },
         nodes: { cl1: o.currencyL1.nodes, dl1: o.dataL1.nodes },
         placement: dev
             ? { gl0: DEV_HOST, ml0: DEV_HOST, cl1: DEV_HOST, dl1: DEV_HOST }

@@ -63,7 +63,7 @@ export function deployProd(c: ChainfleetConfig): Outputs {
     const rds = (name: string, database: string, d: ChainfleetConfig["wealthwars"]["database"]) => new PostgresDatabase(name, {
         kind: "rds", vpcId: net.vpcId, privateSubnetIds: net.privateSubnetIds, allowedCidrs: inVpc, database, user: database,
         instanceClass: d.instanceClass, allocatedStorageGiB: d.allocatedStorageGiB, engineVersion: d.engineVersion,
-        backupRetentionDays: d.backupRetentionDays,
+        backupRetentionDays: d.backupRetentionDays, retainData: c.retainData,
     });
 
     if (c.scitt.enabled) {
@@ -107,7 +107,7 @@ export function deployProd(c: ChainfleetConfig): Outputs {
             ? new LotteryOperator("lottery", { ...common, form: "kubernetes", ...kube, ingressNamespace: c.kubernetes.ingressNamespace })
             : new LotteryOperator("lottery", {
                 ...common, form: "enclave", vpcId: net.vpcId, subnetId: net.privateSubnetIds[0], instanceType: l.enclave.instanceType,
-                allowedCidrs: [...new Set([...inVpc, ...c.hosts.ingressAllowedCidrs])],
+                allowedCidrs: [...new Set([...inVpc, ...c.hosts.ingressAllowedCidrs])], protectKey: c.retainData,
                 enclave: {
                     eifS3Uri: l.enclave.eifS3Uri!, pcr0: l.enclave.pcr0!, cpuCount: l.enclave.cpuCount, memoryMiB: l.enclave.memoryMiB,
                     cid: l.enclave.cid, rpcProxyPort: l.enclave.rpcProxyPort, debugMode: l.enclave.debugMode,

@@ -104,7 +104,7 @@ describe("ottochain spec", () => {
     });
 
     it("sets every CL_* variable of SYSTEMS.md §3 (CL_PASSWORD apart, as a secret)", () => {
-        const [, , cl1] = metagraphNodes({ selfHostedGlobalL0: true, heapMiB: { gl0: 1, ml0: 1, cl1: 1, dl1: 1 }, nodes: { cl1: 1, dl1: 0 }, placement: { gl0: "a", ml0: "a", cl1: "b", dl1: "c" } });
+        const [, , cl1] = metagraphNodes({ selfHostedGlobalL0: true, heapMiB: { gl0: 1, ml0: 1, cl1: 1, dl1: 1 }, image: { gl0: "j:1", ml0: "j:1", cl1: "j:1", dl1: "j:1" }, nodes: { cl1: 1, dl1: 0 }, placement: { gl0: "a", ml0: "a", cl1: "b", dl1: "c" } });
         const env = nodeEnv({
             node: cl1, externalIp: "10.0.0.2", keyAlias: "alias", appEnv: "dev", collateral: 0,
             globalL0: { id: "g", host: "10.0.0.1", port: 9000 }, metagraphL0: { id: "m", host: "10.0.0.1", port: 9200 }, tokenIdentifier: "DAGx",
@@ -146,7 +146,7 @@ describe("ottochain graph", () => {
         }
         const vols = ofType(dev, "docker:index/volume:Volume").filter((v) => String(v.inputs.name).startsWith("ottochain-"));
         assert.equal(new Set(vols.map((v) => v.inputs.name)).size, 8, "one data volume per node");
-        for (const v of vols) assert.ok(v.retainOnDelete && v.protect);
+        for (const v of vols) assert.ok(v.retainOnDelete && !v.protect, "retained, not protected: a cluster can scale down");
     });
 
     it("orders by readiness: GL0 ready → ML0 ready → L1 initial ready → validator joins", () => {

@@ -254,12 +254,18 @@ function buildEc2Host(parent: DockerHost, name: string, e: Ec2HostArgs) {
         userData,
         userDataReplaceOnChange: true,
         tags: { Name: name },
-    }, { parent, ignoreChanges: ["ami"] });
+    }, {
+        parent,
+        ignoreChanges: ["ami"],
+        // Replaced delete-first: the data volume can be attached to one instance only, so a new
+        // instance created first would meet VolumeInUse (pulumi-aws#2769).
+        deleteBeforeReplace: true,
+    });
     const attachment = new aws.ec2.VolumeAttachment(`${name}-data-attach`, {
         deviceName: "/dev/sdf",
         volumeId: dataVolume.id,
         instanceId: instance.id,
         stopInstanceBeforeDetaching: true,
-    }, opts);
+    }, { ...opts, deleteBeforeReplace: true }); // stop → detach → (replace the instance) → attach
     return { instance, securityGroup, dataVolume, attachment };
 }

@@ -62,7 +62,13 @@ export class NitroEnclaveHost extends pulumi.ComponentResource {
             userData: enclaveHostUserData(args),
             userDataReplaceOnChange: true,
             tags: { Name: name },
-        }, { parent: this, ignoreChanges: ["ami"] });
+        }, {
+            parent: this,
+            ignoreChanges: ["ami"],
+            // Delete-first: the enclave runs the one lottery operator; a new host created before
+            // the old one is gone would run a second operator against the same contract.
+            deleteBeforeReplace: true,
+        });
         this.endpoint = pulumi.interpolate`http://${this.instance.privateIp}:${args.servicePort}`;
         this.registerOutputs({ endpoint: this.endpoint });
     }

@@ -49,6 +49,11 @@ export interface RdsPlacement extends Common {
     /** Major version, e.g. "16". */
     engineVersion: string;
     backupRetentionDays: number;
+    /**
+     * Protect the instance and turn on deletion protection (default true). false lets `pulumi
+     * destroy` delete it; a final snapshot is taken either way, so the data is never lost.
+     */
+    retainData?: boolean;
 }
 
 export type PostgresDatabaseArgs = ContainerPlacement | RdsPlacement;
@@ -120,14 +125,14 @@ export class PostgresDatabase extends pulumi.ComponentResource {
                 publiclyAccessible: false,
                 multiAz: true,
                 backupRetentionPeriod: args.backupRetentionDays,
-                deletionProtection: true,
+                deletionProtection: args.retainData ?? true,
                 skipFinalSnapshot: false,
                 finalSnapshotIdentifier: `${name}-final`,
                 copyTagsToSnapshot: true,
                 autoMinorVersionUpgrade: true,
                 performanceInsightsEnabled: true,
                 applyImmediately: false,
-            }, { parent: this, protect: true, additionalSecretOutputs: ["password"] });
+            }, { parent: this, protect: args.retainData ?? true, additionalSecretOutputs: ["password"] });
             this.ready = db;
             this.connection = connectionOf(db.address, db.port, args, password.result, "require");
         }

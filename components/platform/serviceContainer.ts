@@ -77,7 +77,11 @@ export interface ServiceContainerArgs {
     devices?: string[];
     /** Capabilities kept after dropping ALL (e.g. postgres needs CHOWN, SETUID, SETGID, FOWNER, DAC_OVERRIDE). */
     capAdd?: string[];
-    /** Keep named volumes on destroy (default true). */
+    /**
+     * Keep named volumes when they leave the stack (destroy, a node scaled away) — default true.
+     * Retained, not protected: a protected volume would make scaling a cluster down fail, and a
+     * Docker volume re-created under its fixed name finds the same data.
+     */
     retainData?: boolean;
     /**
      * Seconds a clean stop may take before SIGKILL, sized to what the container runs (a database
@@ -110,7 +114,7 @@ export class ServiceContainer extends pulumi.ComponentResource {
         this.volumes = (args.volumes ?? []).map((v) => new docker.Volume(`${name}-vol-${v.target.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "")}`, {
             name: v.name,
             labels: [{ label: "chainfleet.data", value: "true" }],
-        }, { ...child, retainOnDelete: retain, protect: retain }));
+        }, { ...child, retainOnDelete: retain }));
 
         // The container runs the image's id, not its tag: `image` forces replacement only when its
         // value changes, so a rebuilt or re-pulled image under a stable tag must change the value.

@@ -40,6 +40,11 @@ function byType(type: string, name: string, inputs: Record<string, unknown>): Re
             return { stdout: fakeCommandStdout(name), stderr: "" };
         case "docker:index/network:Network":
             return { name: inputs.name ?? name };
+        case "docker:index/remoteImage:RemoteImage":
+            // The image's own id: it changes with the reference (and, for real, with a re-pull).
+            return { imageId: `sha256:${digest(String(inputs.name))}`, repoDigest: `${String(inputs.name).split(":")[0]}@sha256:${digest(`repo/${String(inputs.name)}`)}` };
+        case "docker:index/image:Image":
+            return { repoDigest: `sha256:${digest(JSON.stringify(inputs.build ?? {}) + String(inputs.imageName))}` };
         case "docker:index/volume:Volume":
             return { name: inputs.name ?? name, mountpoint: `/var/lib/docker/volumes/${name}/_data` };
         default:

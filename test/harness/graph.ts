@@ -106,6 +106,8 @@ class RecordingMonitor extends MockMonitor {
     readonly recorded: PlannedResource[] = [];
     readonly urns = new Set<string>();
     readonly duplicates: string[] = [];
+    /** The resource being registered; the SDK calls the mocks' newResource synchronously within super.registerResource. */
+    current?: PlannedResource;
 
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     async registerResource(req: any, callback: (err: any, res: any) => void): Promise<void> {
@@ -131,6 +133,7 @@ class RecordingMonitor extends MockMonitor {
             inputs: walked.value as Record<string, unknown>,
             secretPaths: walked.secrets,
         });
+        this.current = this.recorded[this.recorded.length - 1];
         return super.registerResource(req, callback);
     }
 }
@@ -200,11 +203,18 @@ export const FAKE_PROD_SECRETS: Record<string, string> = {
 
 let running = false;
 
+/** How the mocks answer a registration: by default, fake outputs derived from the name. */
+export type Responder = (r: PlannedResource) => { id: string; state: Record<string, unknown> } | Promise<{ id: string; state: Record<string, unknown> }>;
+
+export const fakeResponder: Responder = (r) => ({ id: `${r.name}-id`, state: { ...r.inputs, ...fakeOutputs(r.type, r.name, r.inputs) } });
+
 /**
  * Runs index.ts for a stack and returns the registered graph. Throws the program's error (e.g. a
  * ConfigError) or, after the run, an error listing duplicate URNs.
  */
-export async function planStack(stack: StackName, overrides: Overrides = {}, secrets?: Record<string, string>, program = path.join(ROOT, "index.ts")): Promise<Graph> {
+export async function planStack(
+    stack: StackName, overrides: Overrides = {}, secrets?: Record<string, string>, program = path.join(ROOT, "index.ts"), respond: Responder = fakeResponder,
+): Promise<Graph> {
     if (running) throw new Error("planStack runs one program at a time");
     running = true;
     const logs: Graph["logs"] = [];
@@ -224,8 +234,8 @@ export async function planStack(stack: StackName, overrides: Overrides = {}, sec
     Error.stackTraceLimit = 8;
     try {
         const { config, secretKeys } = buildConfig(stack, overrides, secrets ?? (stack === "prod" ? FAKE_PROD_SECRETS : {}));
-        const monitor = new RecordingMonitor({
-            newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, ...fakeOutputs(args.type, args.name, args.inputs) } }),
+        const monitor: RecordingMonitor = new RecordingMonitor({
+            newResource: () => respond(monitor.current!),
             call: (args) => fakeCall(args.token, args.inputs),
         });
         settings.setMockOptions(monitor, PROJECT, stack, false);

@@ -40,7 +40,9 @@ interface Common {
 export type LotteryArgs = Common & (
     | { form: "container"; host: DockerHost; bindAddress: string }
     | { form: "kubernetes"; provider: k8s.Provider; namespace: string; ingressNamespace: string; after?: pulumi.Resource[] }
-    | { form: "enclave"; enclave: Omit<EnclaveRun, "name" | "servicePort" | "rpcHost">; vpcId: pulumi.Input<string>; subnetId: pulumi.Input<string>; instanceType: string; allowedCidrs: string[] }
+    | { form: "enclave"; enclave: Omit<EnclaveRun, "name" | "servicePort" | "rpcHost">; vpcId: pulumi.Input<string>; subnetId: pulumi.Input<string>; instanceType: string; allowedCidrs: string[];
+        /** Protect the KMS key from deletion (default true); false lets destroy schedule its deletion (30-day window). */
+        protectKey?: boolean }
 );
 
 export class LotteryOperator extends pulumi.ComponentResource {
@@ -97,7 +99,7 @@ export class LotteryOperator extends pulumi.ComponentResource {
                 deletionWindowInDays: 30,
                 policy: pulumi.all([identity.accountId, identity.arn, partition.partition, host.role.arn]).apply(([accountId, deployerArn, part, hostRoleArn]) =>
                     JSON.stringify(enclaveKeyPolicy({ accountId, partition: part, hostRoleArn, deployerArn, pcr0: args.enclave.pcr0 }))),
-            }, { parent: this, protect: true });
+            }, { parent: this, protect: args.protectKey ?? true });
             const ciphertext = new aws.kms.Ciphertext(`${name}-operator-key`, { keyId: key.keyId, plaintext: args.operatorKey }, { parent: this });
             const param = new aws.ssm.Parameter(`${name}-operator-key-ciphertext`, {
                 name: "/chainfleet/lottery/operator-key.ciphertext",

@@ -9,7 +9,7 @@ import { nodeCommandScript } from "./nodeScript";
 
 /** What every node of a metagraph shares. */
 export interface NodeCommon {
-    /** Pinned JVM image. */
+    /** Pinned JVM image the keytool runs on (each node runs its own spec.image). */
     image: string;
     /** Host directories (absolute) of jars, keystores, genesis files. */
     jarsDir: string;
@@ -77,7 +77,7 @@ export class MetagraphNode extends pulumi.ComponentResource {
         const c = new ServiceContainer(name, {
             host,
             containerName: `ottochain-${spec.name}`,
-            image: { ref: common.image },
+            image: { ref: spec.image },
             command: ["bash", "-c", nodeCommandScript(), "run-node"],
             env,
             secretEnv: { CL_PASSWORD: common.password },

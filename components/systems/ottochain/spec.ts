@@ -35,6 +35,8 @@ export interface NodeSpec {
     kind: NodeKind;
     ports: NodePorts;
     heapMiB: number;
+    /** Pinned JVM image the node runs on (its layer's, or the metagraph's). */
+    image: string;
     /** Host label it is placed on. */
     host: string;
 }
@@ -42,6 +44,7 @@ export interface NodeSpec {
 export interface MetagraphShape {
     selfHostedGlobalL0: boolean;
     heapMiB: Record<Layer, number>;
+    image: Record<Layer, string>;
     nodes: { cl1: number; dl1: number };
     placement: Record<Layer, string>;
 }
@@ -50,7 +53,7 @@ export interface MetagraphShape {
 export function metagraphNodes(s: MetagraphShape): NodeSpec[] {
     const out: NodeSpec[] = [];
     const add = (layer: Layer, index: number) =>
-        out.push({ layer, index, name: nodeName(layer, index), kind: nodeKind(layer, index), ports: nodePorts(layer, index), heapMiB: s.heapMiB[layer], host: s.placement[layer] });
+        out.push({ layer, index, name: nodeName(layer, index), kind: nodeKind(layer, index), ports: nodePorts(layer, index), heapMiB: s.heapMiB[layer], image: s.image[layer], host: s.placement[layer] });
     if (s.selfHostedGlobalL0) add("gl0", 0);
     add("ml0", 0);
     for (let i = 0; i < s.nodes.cl1; i++) add("cl1", i);
