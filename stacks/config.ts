@@ -5,6 +5,7 @@ import { z } from "zod";
 import { bool, cidr, cpus, int, ipv4, num, oneOf, pinnedImage, port, section, str, text, url } from "./schema";
 import { decodeEncryptionKey, validateEnclave } from "./rules";
 import { q } from "../components/platform/shell";
+import { HEALTH_PROBES, HealthProbe } from "../components/platform/containerSpec";
 import { hostPortProblems, ottochainShape } from "./placement";
 import { artifactProblems } from "../components/systems/ottochain/artifacts";
 
@@ -97,7 +98,12 @@ const database = section({
     image: pinnedImage().default("postgres:16.4-bookworm"),
 });
 
+/** The tool a container health check runs inside the app's own image (dev containers). */
+const healthProbe = (fallback: HealthProbe) => oneOf(HEALTH_PROBES).default(fallback);
+
 const wealthwars = section({
+    /** Health check tool in the image: node (a Node.js app always has it), or curl/wget/python. */
+    healthProbe: healthProbe("node"),
     enabled: bool().default(true),
     /** Backend replicas (Kubernetes in prod; dev runs one container). */
     replicas: int(1, 50).default(2),
@@ -111,8 +117,6 @@ const wealthwars = section({
     memoryMiB: int(256, 65536).default(2048),
     /** CPU limit, cores. */
     cpus: cpus(0.25, 64).default(1),
-    /** Restarts Docker makes before giving up (dev). */
-    maxRestarts: int(1, 100).default(10),
     /** Migration command run once before the backend starts. */
     migrateCommand: z.array(str()).min(1, { error: "a non-empty list" }).default(["npx", "prisma", "migrate", "deploy"]),
     database,
@@ -182,8 +186,11 @@ const ottochain = section({
     dataL1: l1,
     /** Seconds a readiness gate waits for a node state before failing. */
     readinessTimeoutSeconds: int(30, 7200).default(900),
-    /** Attempts of a cluster join answered 409 before the join fails. */
-    joinAttempts: int(1, 1000).default(30),
+    /**
+     * Seconds a validator may take from its start (or its join) to Ready before its entrypoint
+     * restarts it for a fresh join (a join to a peer that was down never completes).
+     */
+    joinTimeoutSeconds: int(30, 3600).default(180),
     /** Prod: which Docker host each layer runs on (host names are free-form labels). */
     placement: section({
         globalL0: str().regex(/^[a-z][a-z0-9-]{0,20}$/, { error: "a host label like a" }).default("a"),
@@ -194,6 +201,8 @@ const ottochain = section({
 });
 
 const lottery = section({
+    /** Health check tool in the image: python (a FastAPI app always has it), or curl/wget/node. */
+    healthProbe: healthProbe("python"),
     enabled: bool().default(true),
     /** Must be 1: the operator keeps no shared state, two would race on the chain. */
     replicas: z.literal(1, { error: "exactly 1 (the operator has no shared state bus: two instances would race)" }).default(1),
@@ -235,6 +244,8 @@ const lottery = section({
 });
 
 const neo = section({
+    /** Health check tool in the image: wget (the upstream image is Alpine: busybox), or curl/node/python. */
+    healthProbe: healthProbe("wget"),
     enabled: bool().default(true),
     /** Deployment replicas (warn below 2 in prod). */
     replicas: int(1, 100).default(2),

@@ -35,7 +35,7 @@ export function deployDev(c: ChainfleetConfig): Outputs {
         });
         const backend = new WealthWarsBackend("wealthwars", {
             kind: "docker", host, databaseNetwork: dbNet, appNetwork: appNetwork("wealthwars-app"), bindAddress: bind,
-            maxRestarts: w.maxRestarts, image: w.image, port: w.port, solanaRpcUrl: w.solanaRpcUrl,
+            healthProbe: w.healthProbe, image: w.image, port: w.port, solanaRpcUrl: w.solanaRpcUrl,
             authoritySecretKey: secretOrGenerated(c, "wealthwarsAuthoritySecretKey"), apiKeys: c.secrets.wealthwarsApiKeys,
             migrateCommand: w.migrateCommand, database: db.connection, databaseReady: db.ready, memoryMiB: w.memoryMiB, cpus: w.cpus,
         });
@@ -49,7 +49,7 @@ export function deployDev(c: ChainfleetConfig): Outputs {
     if (c.lottery.enabled) {
         const l = c.lottery;
         const lottery = new LotteryOperator("lottery", {
-            form: "container", host, bindAddress: bind, image: l.image, port: l.port,
+            form: "container", host, bindAddress: bind, healthProbe: l.healthProbe, image: l.image, port: l.port,
             chain: { rpcUrl: l.rpcUrl, chainId: l.chainId, contractAddress: l.contractAddress, gasMultiplier: l.gasMultiplier, logLevel: l.logLevel },
             operatorKey: secretOrGenerated(c, "lotteryOperatorKey"),
         });
@@ -69,7 +69,7 @@ export function deployDev(c: ChainfleetConfig): Outputs {
             });
         }
         const neo = new NeoServiceLayer("neo", {
-            kind: "docker", host, bindAddress: bind, networks, databaseReady: database?.ready, image: n.image, port: n.port, logLevel: n.logLevel,
+            kind: "docker", host, bindAddress: bind, networks, healthProbe: n.healthProbe, databaseReady: database?.ready, image: n.image, port: n.port, logLevel: n.logLevel,
             apiTokens: secretOrGenerated(c, "neoApiTokens"), encryptionKey: secretOrGenerated(c, "neoEncryptionKey"), database: database?.connection,
         });
         out.neo = { url: neo.url, healthUrl: neo.healthUrl, metricsUrl: neo.metricsUrl, apiTokens: secretOrGenerated(c, "neoApiTokens") };

@@ -19,7 +19,7 @@ export function deployMetagraph(c: ChainfleetConfig, hosts: Record<string, Docke
         },
         externalGlobalL0: g.source === "external" ? { id: g.peerId!, host: g.host!, port: g.port } : undefined,
         readinessTimeoutSeconds: o.readinessTimeoutSeconds,
-        joinAttempts: o.joinAttempts,
+        joinTimeoutSeconds: o.joinTimeoutSeconds,
     });
     return metagraphOutputs(m);
 }

@@ -66,6 +66,14 @@ for (const stack of ["dev", "prod"] as const) {
             }
         });
 
+        it("restarts every container after any exit, and no JVM gets a noexec /tmp", () => {
+            for (const r of ofType(g, "docker:index/container:Container")) {
+                assert.equal(r.inputs.restart, "unless-stopped", `${r.name}: a capped on-failure stays down after a daemon restart`);
+                const tmp = (r.inputs.tmpfs as Record<string, string> | undefined)?.["/tmp"];
+                if (String(r.name).startsWith("ottochain-")) assert.match(String(tmp), /(^|,)exec(,|$)/, `${r.name}: the JVM maps native libraries from /tmp`);
+            }
+        });
+
         it("passes the mandatory hardening rules of CHECKS.md", () => {
             const problems = g.resources.flatMap((r) => violations(subject(r)))
                 .filter((v) => stack === "prod" || !v.rule.devAdvisory)

@@ -145,7 +145,8 @@ describe("lottery graphs", () => {
         const i = c.inputs as { hosts: { host: string; ip: string }[]; envs: string[]; ports: { internal: number }[]; healthcheck: { tests: string[] } };
         assert.deepEqual(i.hosts, [{ host: "host.docker.internal", ip: "host-gateway" }]);
         assert.equal(i.ports[0].internal, 6080);
-        assert.ok(i.healthcheck.tests.some((t) => t.endsWith(":6080/health")));
+        assert.ok(i.healthcheck.tests.some((t) => t.includes("http://127.0.0.1:6080/health")));
+        assert.equal(i.healthcheck.tests[1], "python3", "the probe runs with the FastAPI image's own python");
         for (const k of ["BLOCKCHAIN_RPC_URL", "BLOCKCHAIN_CHAIN_ID", "BLOCKCHAIN_CONTRACT_ADDRESS", "BLOCKCHAIN_GAS_MULTIPLIER", "APP_LOG_LEVEL", "BLOCKCHAIN_OPERATOR_PRIVATE_KEY"]) {
             assert.ok(i.envs.some((e) => e.startsWith(`${k}=`)), k);
         }

@@ -47,10 +47,26 @@ describe("ottochain run modes", () => {
             fs.mkdirSync(path.join(h, "data", "incremental_snapshot"), { recursive: true });
             fs.writeFileSync(path.join(h, "data", "incremental_snapshot", "42"), "x");
             fs.writeFileSync(path.join(g, "genesis.snapshot"), "kept");
+            fs.writeFileSync(path.join(g, "genesis.address"), "DAG0metagraphid\n");
         });
         assert.equal(r.status, 0, r.stderr);
         assert.deepEqual(r.calls.map((c) => c.split(" ").pop()), ["run-rollback"]);
         assert.equal(fs.readFileSync(path.join(r.genesis, "genesis.snapshot"), "utf8"), "kept");
+    });
+
+    it("GL0 with snapshots rolls back to the newest one's hash (its ordinal file hard-linked under hash/)", () => {
+        const r = runNode({ NODE_NAME: "gl0", NODE_KIND: "gl0", CL_JAR: "global-l0.jar" }, (h) => {
+            const ordinal = path.join(h, "data", "incremental_snapshot", "ordinal", "0");
+            fs.mkdirSync(ordinal, { recursive: true });
+            for (const [n, hash] of [["2", "aa11"], ["10", "bb22"], ["9", "cc33"]]) {
+                fs.writeFileSync(path.join(ordinal, n), n);
+                const dir = path.join(h, "data", "incremental_snapshot", "hash", hash.slice(0, 2));
+                fs.mkdirSync(dir, { recursive: true });
+                fs.linkSync(path.join(ordinal, n), path.join(dir, hash));
+            }
+        });
+        assert.equal(r.status, 0, r.stderr);
+        assert.deepEqual(r.calls.map((c) => c.split(" ").slice(-2).join(" ")), ["run-rollback bb22"], "ordinal 10 is newer than 9 and 2");
     });
 
     it("an empty snapshot directory is not a snapshot", () => {
@@ -161,7 +177,7 @@ describe("ottochain graph", () => {
             assert.ok(dependsOnTransitively(g, initial, ml0Ready), "CL1 waits for ML0 Ready");
             assert.ok(dependsOnTransitively(g, join, initialReady), "joins wait for the initial validator");
             assert.match(String(gl0Ready.inputs.create), /wait_for_state http:\/\/[\d.]+:9000\/node\/info state Ready/);
-            assert.match(String(join.inputs.create), /cluster_join http:\/\/[\d.]+:9320 9322 http:\/\/[\d.]+:9300 [\d.]+ 9301 30 900/);
+            assert.match(String(join.inputs.create), /wait_joined http:\/\/[\d.]+:9320 http:\/\/[\d.]+:9300 900 3/);
             // CL1 and DL1 are parallel: neither waits for the other.
             const dl1Initial = byName(g, "ottochain-dl1-dl1-0-container");
             assert.ok(!dependsOnTransitively(g, dl1Initial, initialReady));
@@ -202,7 +218,7 @@ describe("ottochain graph", () => {
             assert.deepEqual(after.get(urn)!.inputs, r.inputs, `${r.name} changed`);
         }
         const join = byName(four, "ottochain-cl1-cl1-3-join");
-        assert.match(String(join.inputs.create), /cluster_join http:\/\/[\d.]+:9330 9332 /);
+        assert.match(String(join.inputs.create), /wait_joined http:\/\/[\d.]+:9330 /);
     });
 
     it("the critical path does not grow with the cluster size", async () => {

@@ -1,7 +1,8 @@
 // Pure helpers of the platform components, without mocks; generated text through real tools.
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
-import { portCollisions, restartArgs, healthcheckArgs, envLines, httpHealthcheck, pidsSliceUnit } from "../components/platform/containerSpec";
+import { serve } from "./util/http";
+import { execFileSync, spawn } from "child_process";
+import { portCollisions, restartArgs, healthcheckArgs, envLines, httpHealthcheck, httpProbeCommand, HEALTH_PROBES, pidsSliceUnit } from "../components/platform/containerSpec";
 import { postgresUrl, isPlainIdentifier } from "../components/platform/pgUrl";
 import { subnetCidrs } from "../components/platform/network";
 import { dockerHostUserData, daemonJson } from "../components/platform/cloudInit";
@@ -25,11 +26,32 @@ describe("shell quoting", () => {
     });
 });
 
+describe("health probes inside slim images", () => {
+    for (const probe of HEALTH_PROBES) {
+        it(`${probe}: succeeds on 2xx, fails on 503 and on no answer`, async function () {
+            const tool = { curl: "curl", wget: "wget", node: "node", python: "python3" }[probe];
+            if (run("bash", ["-c", `command -v ${tool}`]).status !== 0) this.skip();
+            let status = 200;
+            const s = await serve(() => ({ status, body: "{}" }));
+            try {
+                const call = async () => {
+                    const [cmd, ...args] = httpProbeCommand(probe, `${s.url}/health`);
+                    return new Promise<number>((resolve) => spawn(cmd, args).on("close", (c) => resolve(c ?? -1)));
+                };
+                assert.equal(await call(), 0);
+                status = 503;
+                assert.notEqual(await call(), 0);
+            } finally { await s.close(); }
+            const [cmd, ...args] = httpProbeCommand(probe, "http://127.0.0.1:9/health");
+            assert.notEqual(run(cmd, args).status, 0);
+        });
+    }
+});
+
 describe("container spec", () => {
-    it("restart policies: unless-stopped, or on-failure with a cap", () => {
+    it("restart policy: unless-stopped, which survives daemon restarts and crash loops", () => {
         assert.deepEqual(restartArgs({ policy: "unless-stopped" }), { restart: "unless-stopped" });
-        assert.deepEqual(restartArgs({ policy: "on-failure", maxRetries: 5 }), { restart: "on-failure", maxRetryCount: 5 });
-        assert.throws(() => restartArgs({ policy: "on-failure", maxRetries: 0 }), /retry cap ≥ 1 \(got 0\)/);
+
     });
 
     it("healthchecks name a command and use Go durations", () => {

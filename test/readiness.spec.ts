@@ -2,15 +2,22 @@
 // server that walks through node states.
 import { strict as assert } from "assert";
 import { spawn } from "child_process";
-import { clusterJoinScript, waitForStateScript } from "../components/platform/readinessScript";
+import * as fs from "fs";
+import * as path from "path";
+import { joinedScript, waitForStateScript } from "../components/platform/readinessScript";
+import { nodeCommandScript } from "../components/systems/ottochain/nodeScript";
 import { shippedScript } from "../components/platform/shell";
 import { serve, walkingStates } from "./util/http";
-import { shellProblems } from "./util/tools";
+import { shellProblems, stubBin, tempDir } from "./util/tools";
 
 /** Runs a script with bash asynchronously (the server runs in this process). */
 function bash(script: string): Promise<{ status: number; stdout: string; stderr: string }> {
+    return bashWith(script);
+}
+
+function bashWith(script: string, env?: NodeJS.ProcessEnv): Promise<{ status: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-        const p = spawn("bash", ["-c", script]);
+        const p = spawn("/bin/bash", ["-c", script, "run-node"], env ? { env } : {});
         let stdout = "", stderr = "";
         p.stdout.on("data", (d) => (stdout += d));
         p.stderr.on("data", (d) => (stderr += d));
@@ -22,7 +29,7 @@ describe("readiness gate", () => {
     it("is shellcheck-clean, as shipped and as generated", () => {
         assert.deepEqual(shellProblems(shippedScript("readiness.sh")), []);
         assert.deepEqual(shellProblems(waitForStateScript({ url: "http://10.0.0.1:9000/node/info", field: "state", expected: "Ready", timeoutSeconds: 60 })), []);
-        assert.deepEqual(shellProblems(clusterJoinScript({ selfUrl: "http://a:1", selfCliPort: 9312, peerUrl: "http://b:2", peerIp: "10.0.0.2", peerP2pPort: 9301, attempts: 3, timeoutSeconds: 5 })), []);
+        assert.deepEqual(shellProblems(joinedScript({ selfUrl: "http://a:1", peerUrl: "http://b:2", timeoutSeconds: 5 })), []);
     });
 
     it("waits through other states until the field equals the value exactly", async () => {
@@ -56,73 +63,83 @@ describe("readiness gate", () => {
     });
 });
 
-describe("cluster join", () => {
-    /** A validator (own info + CLI join endpoint) and its initial validator on one test server. */
-    async function cluster(joinAnswers: number[], selfStates: string[]) {
+describe("one joiner per validator (the node's entrypoint) and the gate that proves the join", () => {
+    /**
+     * One test server plays the validator (its /node/info and, as its CLI port, POST /cluster/join)
+     * and the initial validator (/peer/...). `afterJoin` is the state a successful join leads to.
+     */
+    async function validator(joinAnswers: number[], afterJoin = "Ready") {
         let joins = 0;
-        const self = walkingStates(selfStates, "self-id");
         let joined = false;
-        return serve((method, path, body) => {
+        return serve((method, path) => {
             if (path === "/peer/node/info") return { status: 200, body: JSON.stringify({ id: "initial-peer-id", state: "Ready" }) };
-            if (path === "/self/node/info") {
-                const r = self();
-                return joined ? { status: 200, body: JSON.stringify({ id: "self-id", state: "Ready" }) } : r;
-            }
+            if (path === "/peer/cluster/info") return { status: 200, body: JSON.stringify(joined && afterJoin === "Ready" ? [{ id: "initial-peer-id" }, { id: "self-id" }] : [{ id: "initial-peer-id" }]) };
+            if (path === "/node/info") return { status: 200, body: JSON.stringify({ id: "self-id", state: joined ? afterJoin : "ReadyToJoin" }) };
             if (method === "POST" && path === "/cluster/join") {
                 const status = joinAnswers[Math.min(joins++, joinAnswers.length - 1)];
                 if (status === 200) joined = true;
-                return { status, body: status === 409 ? '{"reason":"Node state does not allow for joining the cluster"}' : `{"got":${body}}` };
+                return { status, body: status === 409 ? '{"reason":"Node state does not allow for joining the cluster"}' : "{}" };
             }
             return { status: 404, body: "{}" };
         });
     }
 
-    function joinScript(url: string, attempts: number) {
-        const port = Number(new URL(url).port);
-        // The CLI endpoint is 127.0.0.1:<cli port>; the test server answers it at the root.
-        return clusterJoinScript({ selfUrl: `${url}/self`, selfCliPort: port, peerUrl: `${url}/peer`, peerIp: "10.0.0.7", peerP2pPort: 9301, attempts, timeoutSeconds: 10, intervalSeconds: 0.1 });
+    /** Runs the node entrypoint as a validator with a stub java that lives `javaSeconds`. */
+    function runValidator(url: string, javaSeconds: number, joinTimeout = 30) {
+        const port = new URL(url).port;
+        const jars = tempDir();
+        fs.writeFileSync(path.join(jars, "currency-l1.jar"), "");
+        const bin = stubBin({ java: `trap 'echo java-got-TERM >&2; kill $! 2>/dev/null; exit 0' TERM\nsleep ${javaSeconds} & wait` });
+        return bashWith(nodeCommandScript(), {
+            PATH: `${bin}:/usr/bin:/bin`, NODE_HOME: tempDir(), JARS_DIR: jars, NODE_NAME: "cl1-1", NODE_KIND: "validator", CL_JAR: "currency-l1.jar", HEAP_MIB: "256",
+            CL_PUBLIC_HTTP_PORT: port, CL_CLI_HTTP_PORT: port, JOIN_PEER_URL: `${url}/peer`, JOIN_PEER_IP: "10.0.0.7", JOIN_PEER_P2P_PORT: "9301",
+            JOIN_TIMEOUT_SECONDS: String(joinTimeout), JOIN_POLL_SECONDS: "0.2",
+        });
     }
 
-    it("waits for ReadyToJoin, retries 409 a few times, joins with the initial validator's id, then waits for Ready", async () => {
-        const s = await cluster([409, 409, 409, 200], ["Initial", "ReadyToJoin"]);
+    it("joins once the node is ReadyToJoin, retrying 409s, with the initial validator's id, and stops joining once Ready", async () => {
+        const s = await validator([409, 409, 200]);
         try {
-            const r = await bash(joinScript(s.url, 10));
+            const r = await runValidator(s.url, 3);
             assert.equal(r.status, 0, r.stderr);
-            assert.match(r.stdout, /join accepted after 4 attempt\(s\)/);
             const posts = s.seen.filter((l) => l.startsWith("POST /cluster/join"));
-            assert.equal(posts.length, 4);
+            assert.equal(posts.length, 3, "joins until accepted, then never again");
             assert.deepEqual(JSON.parse(posts[0].slice("POST /cluster/join ".length)), { id: "initial-peer-id", ip: "10.0.0.7", p2pPort: 9301 });
-            const firstPost = s.seen.findIndex((l) => l.startsWith("POST"));
-            assert.ok(s.seen.slice(0, firstPost).some((l) => l.startsWith("GET /self/node/info")), "asked its own state before joining");
         } finally { await s.close(); }
     });
 
-    it("gives up after the bounded number of 409s", async () => {
-        const s = await cluster([409], ["ReadyToJoin"]);
+    it("a join that never completes (peer down) stops java so Docker restarts the node for a fresh join", async () => {
+        const s = await validator([200], "SessionStarted");
         try {
-            const r = await bash(joinScript(s.url, 3));
-            assert.notEqual(r.status, 0);
-            assert.match(r.stderr, /join refused with 409 3 times/);
-            assert.equal(s.seen.filter((l) => l.startsWith("POST")).length, 3);
+            const r = await runValidator(s.url, 30, 1);
+            assert.equal(r.status, 1, r.stderr);
+            assert.match(r.stderr, /not Ready 1s after the join \(state SessionStarted\); restarting for a fresh join/);
+            assert.match(r.stderr, /java-got-TERM/);
         } finally { await s.close(); }
     });
 
-    it("fails at once on an unexpected status", async () => {
-        const s = await cluster([500], ["ReadyToJoin"]);
+    it("the host-side gate only waits: Ready and listed by the initial validator, never a POST", async () => {
+        const s = await validator([200]);
         try {
-            const r = await bash(joinScript(s.url, 5));
-            assert.notEqual(r.status, 0);
-            assert.match(r.stderr, /join failed with HTTP 500/);
-        } finally { await s.close(); }
-    });
-
-    it("does nothing when the node is already Ready", async () => {
-        const s = await cluster([200], ["Ready"]);
-        try {
-            const r = await bash(joinScript(s.url, 5));
+            const poster = runValidator(s.url, 3);
+            const r = await bash(joinedScript({ selfUrl: s.url, peerUrl: `${s.url}/peer`, timeoutSeconds: 20, intervalSeconds: 0.2 }));
+            await poster;
             assert.equal(r.status, 0, r.stderr);
-            assert.match(r.stdout, /already joined/);
-            assert.equal(s.seen.filter((l) => l.startsWith("POST")).length, 0);
+            assert.match(r.stdout, /is Ready and in the cluster/);
+            assert.equal(s.seen.filter((l) => l.startsWith("POST")).length, 1, "one joiner: the node's own");
+        } finally { await s.close(); }
+    });
+
+    it("the health check means state == Ready, also without curl in the image", async () => {
+        const s = await serve(walkingStates(["ReadyToJoin", "Ready"]));
+        try {
+            // A PATH with no curl: http_get falls back to bash's /dev/tcp.
+            const bin = tempDir();
+            for (const tool of ["sed", "head", "cat", "grep"]) fs.symlinkSync(`/usr/bin/${tool}`, path.join(bin, tool));
+            const check = `${shippedScript("readiness.sh")}\nnode_healthy ${s.url}`;
+            assert.notEqual((await bashWith(check, { PATH: bin })).status, 0, "ReadyToJoin is not healthy");
+            const r = await bashWith(check, { PATH: bin });
+            assert.equal(r.status, 0, r.stderr);
         } finally { await s.close(); }
     });
 });

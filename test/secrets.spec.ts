@@ -40,7 +40,8 @@ describe("secrets to host scripts", () => {
             sudo: `keep=(); while [[ "$1" == -* ]]; do case "$1" in --preserve-env=*) IFS=, read -ra keep <<< "\${1#--preserve-env=}";; esac; shift; done
 args=(); for k in "\${keep[@]}"; do args+=("$k=\${!k}"); done; exec env -i PATH="$PATH" "\${args[@]}" "$@"`,
             docker: `printf 'docker CL_PASSWORD=%s\\n' "\${CL_PASSWORD-}" >&2; echo peer-id`,
-            mkdir: "true",
+            install: "true",
+            stat: "echo 1000:1000",
         });
         const script = keygenScript({
             sudo: "sudo ", sudoKeepingPassword: "sudo --preserve-env=CL_PASSWORD ", image: "img", keysDir: "/nonexistent/keys", jarsDir: "/j", node: "cl1-0", keyAlias: "alias",
@@ -97,6 +98,17 @@ for (const stack of ["dev", "prod"] as const) {
             for (const r of keygens) {
                 assert.ok(r.secretPaths.includes("stdin"), `${r.name}: stdin is not secret`);
                 assert.match(String(r.inputs.stdin), /^CL_PASSWORD=[A-Za-z0-9+/=]+\n$/);
+            }
+        });
+
+        it("every docker run that reads CL_PASSWORD keeps it across sudo (prod) or runs without sudo (dev)", () => {
+            for (const r of g.resources.filter((x) => x.type.startsWith("command:") && x.name.endsWith("-key"))) {
+                const runs = String(r.inputs.create).split("\n").filter((l) => l.includes("docker run") && l.includes("-e CL_PASSWORD"));
+                assert.ok(runs.length >= 2, r.name);
+                for (const l of runs) {
+                    if (stack === "prod") assert.match(l, /sudo --preserve-env=CL_PASSWORD docker run/, `${r.name}: sudo would drop CL_PASSWORD`);
+                    else assert.doesNotMatch(l, /sudo/, r.name);
+                }
             }
         });
     });

@@ -104,7 +104,7 @@ describe("dev services", () => {
         assert.ok(!migrate.secretPaths.includes("create") && migrate.secretPaths.includes("stdin"), "DATABASE_URL reaches the migration on a secret stdin, not in its command");
         assert.match(String(migrate.inputs.create), /docker run --rm --network wealthwars-db .* npx prisma migrate deploy/);
         const b = backend.inputs as Record<string, unknown>;
-        assert.deepEqual([b.restart, b.maxRetryCount, b.memory, b.user, b.readOnly], ["on-failure", 10, 2048, "1000:1000", true]);
+        assert.deepEqual([b.restart, b.maxRetryCount, b.memory, b.user, b.readOnly], ["unless-stopped", undefined, 2048, "1000:1000", true]);
         assert.match(JSON.stringify(b.healthcheck), /"interval":"30s"/);
         const db = byName(dev, "wealthwars-db-container").inputs as { ports: unknown[]; networksAdvanced: { name: string }[] };
         assert.deepEqual(db.ports, []);

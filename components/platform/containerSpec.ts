@@ -1,7 +1,12 @@
 // Pure parts of a hardened container: env lines, ports, healthcheck, restart, logs, limits.
 // Everything CIS Docker Benchmark §5 asks of a container is decided here and unit-tested.
 
-export type RestartPolicy = { policy: "unless-stopped" } | { policy: "on-failure"; maxRetries: number };
+/**
+ * Only unless-stopped: `on-failure` is not restarted after a daemon restart when the process
+ * exited 0 (a SIGTERM), and with a retry cap a start-up crash loop leaves the service down for
+ * good after ~100 s (LIFECYCLE.md). Docker's own doubling back-off (to 1 min) limits the rate.
+ */
+export type RestartPolicy = { policy: "unless-stopped" };
 
 export interface HealthcheckSpec {
     /** Command run inside the container, exec form: ["CMD", "curl", "-fsS", "http://127.0.0.1:3000/health"]. */
@@ -31,11 +36,7 @@ export const LOG_OPTS = { "max-size": "50m", "max-file": "5" } as const;
 
 /** Docker's restart string and retry cap for a policy. */
 export function restartArgs(r: RestartPolicy): { restart: string; maxRetryCount?: number } {
-    if (r.policy === "on-failure") {
-        if (!Number.isInteger(r.maxRetries) || r.maxRetries < 1) throw new Error(`on-failure restart needs a retry cap ≥ 1 (got ${r.maxRetries})`);
-        return { restart: "on-failure", maxRetryCount: r.maxRetries };
-    }
-    return { restart: "unless-stopped" };
+    return { restart: r.policy };
 }
 
 /**
@@ -94,10 +95,28 @@ export function healthcheckArgs(h: HealthcheckSpec) {
     };
 }
 
-/** An HTTP healthcheck using curl inside the image. */
-export function httpHealthcheck(url: string, overrides: Partial<Omit<HealthcheckSpec, "test">> = {}): HealthcheckSpec {
+/**
+ * What a health check runs inside the application's own image, which may be slim: the tool the
+ * image is sure to have (a Node.js app has node, a Python app python3, an Alpine image busybox
+ * wget), or curl where the image ships it.
+ */
+export const HEALTH_PROBES = ["curl", "wget", "node", "python"] as const;
+export type HealthProbe = (typeof HEALTH_PROBES)[number];
+
+/** The exec-form command that fails unless GET url answers 2xx within 5 s. */
+export function httpProbeCommand(probe: HealthProbe, url: string): string[] {
+    switch (probe) {
+        case "curl": return ["curl", "-fsS", "--max-time", "5", "-o", "/dev/null", url];
+        case "wget": return ["wget", "-q", "-T", "5", "-O", "/dev/null", url];
+        case "node": return ["node", "-e", `fetch(${JSON.stringify(url)},{signal:AbortSignal.timeout(5000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`];
+        case "python": return ["python3", "-c", `import sys,urllib.request\ntry: sys.exit(0 if urllib.request.urlopen(${JSON.stringify(url)},timeout=5).status<300 else 1)\nexcept Exception: sys.exit(1)`];
+    }
+}
+
+/** An HTTP healthcheck run with the image's own tool (default curl). */
+export function httpHealthcheck(url: string, overrides: Partial<Omit<HealthcheckSpec, "test">> = {}, probe: HealthProbe = "curl"): HealthcheckSpec {
     return {
-        test: ["CMD", "curl", "-fsS", "--max-time", "5", "-o", "/dev/null", url],
+        test: ["CMD", ...httpProbeCommand(probe, url)],
         intervalSeconds: 30,
         timeoutSeconds: 10,
         retries: 3,

@@ -4,7 +4,7 @@ import { cmd, shippedScript } from "./shell";
 const LIB = shippedScript("readiness.sh");
 
 /** A complete bash script: the readiness library, then one call. */
-export function readinessScript(fn: "wait_for_state" | "cluster_join", ...args: (string | number)[]): string {
+export function readinessScript(fn: "wait_for_state" | "wait_joined", ...args: (string | number)[]): string {
     return `${LIB}\nset -euo pipefail\n${cmd(fn, ...args)}\n`;
 }
 
@@ -25,23 +25,17 @@ export function waitForStateScript(w: WaitSpec): string {
     return readinessScript("wait_for_state", w.url, w.field, w.expected, w.timeoutSeconds, w.intervalSeconds ?? 2);
 }
 
-export interface JoinSpec {
-    /** Public URL of the joining node, e.g. http://10.0.0.5:9310. */
+export interface JoinedSpec {
+    /** Public URL of the validator, e.g. http://10.0.0.5:9310. */
     selfUrl: string;
-    /** Its CLI port (127.0.0.1 only). */
-    selfCliPort: number;
     /** Public URL of the cluster's initial validator. */
     peerUrl: string;
-    /** Initial validator's IP and p2p port. */
-    peerIp: string;
-    peerP2pPort: number;
-    /** Join attempts answered 409 before giving up. */
-    attempts: number;
-    /** Bound of each wait, seconds. */
+    /** Bound of the wait, seconds. */
     timeoutSeconds: number;
     intervalSeconds?: number;
 }
 
-export function clusterJoinScript(j: JoinSpec): string {
-    return readinessScript("cluster_join", j.selfUrl, j.selfCliPort, j.peerUrl, j.peerIp, j.peerP2pPort, j.attempts, j.timeoutSeconds, j.intervalSeconds ?? 3);
+/** Waits until a validator is Ready and listed by its initial validator (its own entrypoint joins it). */
+export function joinedScript(j: JoinedSpec): string {
+    return readinessScript("wait_joined", j.selfUrl, j.peerUrl, j.timeoutSeconds, j.intervalSeconds ?? 3);
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Readiness functions shared by every gate. The program sends this file followed by one call, as a
 # single script, so it runs the same on this machine (dev) and on a host over SSH (prod).
-# Needs bash, curl and sed only (no jq on the hosts).
+# Needs bash and sed (curl when present; else bash's /dev/tcp), no jq. Node containers carry it
+# too, for their joiner and health check.
+# shellcheck disable=SC2317  # a library: each script that includes it calls some of its functions
 
 # Prints the value of a top-level string field of a JSON object read on stdin.
 json_field() {
@@ -33,51 +35,66 @@ wait_for_state() {
   done
 }
 
-# cluster_join SELF_URL SELF_CLI_PORT PEER_URL PEER_IP PEER_P2P_PORT ATTEMPTS TIMEOUT_SECONDS [INTERVAL]
-# Joins a Tessellation validator to its cluster from the validator's own host (its CLI port
-# listens on 127.0.0.1 only): waits for ReadyToJoin, reads the initial validator's peer id from its
-# /node/info, POSTs /cluster/join with bounded retries on 409, then waits for Ready.
-cluster_join() {
-  local self_url=$1 cli_port=$2 peer_url=$3 peer_ip=$4 peer_p2p=$5 attempts=$6 timeout_s=$7 interval_s=${8:-3}
-  local state peer_id payload attempt=1 code body out
-  state=$(curl -fsS --max-time 5 "$self_url/node/info" 2>/dev/null | json_field state || true)
-  if [ "$state" = "Ready" ]; then
-    echo "already joined: $self_url is Ready"
-    return 0
+# http_get URL: prints the body of a 2xx answer (curl when the image has it, else bash's /dev/tcp,
+# so it works in a slim application image too). Fails on anything else.
+http_get() {
+  if command -v curl >/dev/null 2>&1; then
+    curl -fsS --max-time 5 "$1"
+    return
   fi
-  wait_for_state "$self_url/node/info" state ReadyToJoin "$timeout_s" "$interval_s" >/dev/null || return 1
-  peer_id=$(curl -fsS --max-time 5 "$peer_url/node/info" | json_field id)
-  if [ -z "$peer_id" ]; then
-    echo "no peer id in $peer_url/node/info" >&2
-    return 1
+  local rest=${1#http://} host port path status line
+  host=${rest%%/*}; path=/${rest#*/}; [ "$rest" = "$host" ] && path=/
+  port=80; case "$host" in *:*) port=${host##*:}; host=${host%%:*} ;; esac
+  exec 3<>"/dev/tcp/$host/$port" || return 1
+  printf 'GET %s HTTP/1.0\r\nHost: %s\r\nConnection: close\r\n\r\n' "$path" "$host" >&3
+  IFS=' ' read -r _ status _ <&3 || { exec 3<&-; return 1; }
+  while IFS= read -r line <&3 && [ "${line%$'\r'}" != "" ]; do :; done
+  cat <&3
+  exec 3<&-
+  [ "${status:0:1}" = 2 ]
+}
+
+# http_post_json URL BODY: POSTs JSON and prints the HTTP status code (000 when nothing answered).
+http_post_json() {
+  if command -v curl >/dev/null 2>&1; then
+    curl -sS -o /dev/null -w '%{http_code}' --max-time 10 -X POST -H 'Content-Type: application/json' -d "$2" "$1" || echo 000
+    return
   fi
-  payload=$(printf '{"id":"%s","ip":"%s","p2pPort":%d}' "$peer_id" "$peer_ip" "$peer_p2p")
-  out=$(mktemp)
-  while :; do
-    code=$(curl -sS -o "$out" -w '%{http_code}' --max-time 10 -X POST \
-      -H 'Content-Type: application/json' -d "$payload" "http://127.0.0.1:$cli_port/cluster/join" || echo 000)
-    body=$(cat "$out")
-    case "$code" in
-      2??)
-        echo "join accepted after $attempt attempt(s)"
-        break
-        ;;
-      409)
-        if [ "$attempt" -ge "$attempts" ]; then
-          echo "join refused with 409 $attempt times (last: $body); giving up" >&2
-          rm -f "$out"
-          return 1
-        fi
-        ;;
-      *)
-        echo "join failed with HTTP $code: $body" >&2
-        rm -f "$out"
-        return 1
-        ;;
-    esac
-    attempt=$((attempt + 1))
+  local rest=${1#http://} host port path status
+  host=${rest%%/*}; path=/${rest#*/}
+  port=80; case "$host" in *:*) port=${host##*:}; host=${host%%:*} ;; esac
+  if ! exec 3<>"/dev/tcp/$host/$port"; then echo 000; return; fi
+  printf 'POST %s HTTP/1.0\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
+    "$path" "$host" "${#2}" "$2" >&3
+  IFS=' ' read -r _ status _ <&3 || status=000
+  exec 3<&-
+  echo "${status:-000}"
+}
+
+# node_state BASE_URL: the node's state from /node/info ("" when it does not answer).
+node_state() {
+  http_get "$1/node/info" | json_field state
+}
+
+# node_healthy BASE_URL: succeeds when the node's state is exactly Ready — the container health
+# check (a node answering in ReadyToJoin or SessionStarted is not healthy).
+node_healthy() {
+  [ "$(node_state "$1" 2>/dev/null)" = Ready ]
+}
+
+# wait_joined SELF_URL PEER_URL TIMEOUT_SECONDS [INTERVAL]: waits until the validator is Ready and
+# the cluster's initial validator lists it in /cluster/info. The node's own entrypoint joins it;
+# this only proves it (one joiner per node).
+wait_joined() {
+  local self_url=$1 peer_url=$2 timeout_s=$3 interval_s=${4:-3} id deadline
+  deadline=$((SECONDS + timeout_s))
+  id=$(wait_for_state "$self_url/node/info" state Ready "$timeout_s" "$interval_s" | json_field id) || return 1
+  until http_get "$peer_url/cluster/info" 2>/dev/null | grep -q "\"$id\""; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "timed out after ${timeout_s}s: $self_url is Ready but $peer_url/cluster/info does not list it" >&2
+      return 1
+    fi
     sleep "$interval_s"
   done
-  rm -f "$out"
-  wait_for_state "$self_url/node/info" state Ready "$timeout_s" "$interval_s"
+  echo "joined: $self_url is Ready and in the cluster of $peer_url"
 }

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { DockerHost } from "../../platform/host";
-import { httpHealthcheck } from "../../platform/containerSpec";
+import { HealthProbe, httpHealthcheck } from "../../platform/containerSpec";
 import { enclaveKeyPolicy, EnclaveRun } from "../../platform/enclaveSpec";
 import { KubeService } from "../../platform/kubeService";
 import { NitroEnclaveHost } from "../../platform/nitroEnclaveHost";
@@ -38,7 +38,9 @@ interface Common {
 }
 
 export type LotteryArgs = Common & (
-    | { form: "container"; host: DockerHost; bindAddress: string }
+    | { form: "container"; host: DockerHost; bindAddress: string;
+        /** Tool the container health check runs inside the image (see HEALTH_PROBES). */
+        healthProbe: HealthProbe; }
     | { form: "kubernetes"; provider: k8s.Provider; namespace: string; ingressNamespace: string; after?: pulumi.Resource[] }
     | { form: "enclave"; enclave: Omit<EnclaveRun, "name" | "servicePort" | "rpcHost">; vpcId: pulumi.Input<string>; subnetId: pulumi.Input<string>; instanceType: string; allowedCidrs: string[];
         /** Protect the KMS key from deletion (default true); false lets destroy schedule its deletion (30-day window). */
@@ -64,8 +66,8 @@ export class LotteryOperator extends pulumi.ComponentResource {
                 ports: [{ internal: args.port, ip: args.bindAddress }],
                 extraHosts: [{ host: "host.docker.internal", ip: "host-gateway" }],
                 tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m" },
-                healthcheck: httpHealthcheck(`http://127.0.0.1:${args.port}/health`),
-                restart: { policy: "on-failure", maxRetries: 10 },
+                healthcheck: httpHealthcheck(`http://127.0.0.1:${args.port}/health`, {}, args.healthProbe),
+                restart: { policy: "unless-stopped" },
                 memoryMiB: 512,
                 stopGraceSeconds: 30, // a draw in flight finishes its transaction
                 cpus: 1,

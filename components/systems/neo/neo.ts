@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import { DockerHost } from "../../platform/host";
-import { httpHealthcheck } from "../../platform/containerSpec";
+import { HealthProbe, httpHealthcheck } from "../../platform/containerSpec";
 import { KubeResources } from "../../platform/kubeSpec";
 import { KubeService } from "../../platform/kubeService";
 import { PgConnection } from "../../platform/postgres";
@@ -24,7 +24,9 @@ interface Common {
 }
 
 export type NeoArgs = Common & (
-    | { kind: "docker"; host: DockerHost; bindAddress: string; networks: docker.Network[]; databaseReady?: pulumi.Resource }
+    | { kind: "docker"; host: DockerHost; bindAddress: string; networks: docker.Network[]; databaseReady?: pulumi.Resource;
+        /** Tool the container health check runs inside the image (see HEALTH_PROBES). */
+        healthProbe: HealthProbe; }
     | {
         kind: "kubernetes"; provider: k8s.Provider; namespace: string; replicas: number; resources: KubeResources;
         autoscaling?: { maxReplicas: number; cpuPercent: number };
@@ -63,9 +65,9 @@ export class NeoServiceLayer extends pulumi.ComponentResource {
                 networks: args.networks.map((n) => ({ name: n.name })),
                 ports: [{ internal: args.port, ip: args.bindAddress }],
                 tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m" },
-                healthcheck: httpHealthcheck(`http://127.0.0.1:${args.port}/healthz`, { intervalSeconds: 15 }),
+                healthcheck: httpHealthcheck(`http://127.0.0.1:${args.port}/healthz`, { intervalSeconds: 15 }, args.healthProbe),
                 waitHealthy: true,
-                restart: { policy: "on-failure", maxRetries: 10 },
+                restart: { policy: "unless-stopped" },
                 memoryMiB: 512,
                 stopGraceSeconds: 20, // the Go server drains its HTTP requests and schedulers
                 cpus: 1,

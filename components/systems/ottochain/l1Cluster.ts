@@ -2,7 +2,7 @@
 // validator starts and joins it in parallel, so the critical path does not grow with the size.
 import * as pulumi from "@pulumi/pulumi";
 import { readinessGate } from "../../platform/readiness";
-import { clusterJoinScript } from "../../platform/readinessScript";
+import { joinedScript } from "../../platform/readinessScript";
 import { DockerHost } from "../../platform/host";
 import { healthCommands, NodeSpec } from "./spec";
 import { MetagraphNode, NodeCommon } from "./node";
@@ -19,7 +19,8 @@ export interface L1ClusterArgs {
     /** ML0 Ready gate: nothing here starts before it. */
     after: pulumi.Resource[];
     readinessTimeoutSeconds: number;
-    joinAttempts: number;
+    /** Seconds a validator may take from its start or join to Ready before it restarts for a fresh join. */
+    joinTimeoutSeconds: number;
 }
 
 export class L1Cluster extends pulumi.ComponentResource {
@@ -41,11 +42,12 @@ export class L1Cluster extends pulumi.ComponentResource {
         }, this);
         const peerUrl = pulumi.interpolate`http://${address}:${initialSpec.ports.public}`;
         for (const v of validatorSpecs) {
-            const join = { peerUrl, peerIp: address, peerP2pPort: initialSpec.ports.p2p, attempts: args.joinAttempts, timeoutSeconds: args.readinessTimeoutSeconds };
+            const join = { peerUrl, peerIp: address, peerP2pPort: initialSpec.ports.p2p, timeoutSeconds: args.joinTimeoutSeconds };
             const node = new MetagraphNode(`${name}-${v.name}`, { spec: v, host: args.host, common: args.common, ...peers, after: args.after, join }, { parent: this });
-            const script = pulumi.all([address, peerUrl]).apply(([a, p]) => clusterJoinScript({
-                selfUrl: `http://${a}:${v.ports.public}`, selfCliPort: v.ports.cli, peerUrl: p, peerIp: a,
-                peerP2pPort: initialSpec.ports.p2p, attempts: args.joinAttempts, timeoutSeconds: args.readinessTimeoutSeconds,
+            // One joiner per node: the validator's entrypoint joins (and rejoins after any restart);
+            // this only waits until it is Ready and in the cluster.
+            const script = pulumi.all([address, peerUrl]).apply(([a, p]) => joinedScript({
+                selfUrl: `http://${a}:${v.ports.public}`, peerUrl: p, timeoutSeconds: args.readinessTimeoutSeconds,
             }));
             args.host.run(`${name}-${v.name}-join`, script, { parent: this, dependsOn: [initialReady, node.container], triggers: [node.container.id] });
         }

@@ -16,7 +16,8 @@ export interface MetagraphArgs {
     /** External Global L0 peer (when shape.selfHostedGlobalL0 is false). */
     externalGlobalL0?: { id: string; host: string; port: number };
     readinessTimeoutSeconds: number;
-    joinAttempts: number;
+    /** Seconds a validator may take from its start or join to Ready before it restarts for a fresh join. */
+    joinTimeoutSeconds: number;
 }
 
 export interface LayerOutputs {
@@ -84,7 +85,7 @@ export class Metagraph extends pulumi.ComponentResource {
             const host = hostOf(specs[0]);
             const cluster = new L1Cluster(`${name}-${layer}`, {
                 nodes: specs, host, common: args.common, globalL0, metagraphL0, tokenIdentifier: this.metagraphId,
-                after: [ml0Ready, idCommand], readinessTimeoutSeconds: args.readinessTimeoutSeconds, joinAttempts: args.joinAttempts,
+                after: [ml0Ready, idCommand], readinessTimeoutSeconds: args.readinessTimeoutSeconds, joinTimeoutSeconds: args.joinTimeoutSeconds,
             }, { parent: this });
             this.layers[layer] = { publicUrls: cluster.publicUrls, expectedSize: cluster.expectedSize, healthCommands: cluster.healthCommands };
         }

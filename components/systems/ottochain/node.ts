@@ -2,7 +2,7 @@
 // container with host networking, read-only jars and key, and its own data volume.
 import * as pulumi from "@pulumi/pulumi";
 import { DockerHost } from "../../platform/host";
-import { httpHealthcheck } from "../../platform/containerSpec";
+import { nodeHealthcheck } from "./nodeScript";
 import { ServiceContainer } from "../../platform/serviceContainer";
 import { keygenScript, nodeEnv, NodeSpec } from "./spec";
 import { nodeCommandScript } from "./nodeScript";
@@ -36,7 +36,7 @@ export interface MetagraphNodeArgs {
     /** Gates that must pass before the container starts. */
     after: pulumi.Resource[];
     /** Validators: the initial validator to rejoin on every start. */
-    join?: { peerUrl: pulumi.Input<string>; peerIp: pulumi.Input<string>; peerP2pPort: number; attempts: number; timeoutSeconds: number };
+    join?: { peerUrl: pulumi.Input<string>; peerIp: pulumi.Input<string>; peerP2pPort: number; timeoutSeconds: number };
 }
 
 /** JVM memory overhead on top of the heap, MiB. */
@@ -70,7 +70,7 @@ export class MetagraphNode extends pulumi.ComponentResource {
         if (args.join) {
             Object.assign(env, {
                 JOIN_PEER_URL: args.join.peerUrl, JOIN_PEER_IP: args.join.peerIp, JOIN_PEER_P2P_PORT: args.join.peerP2pPort,
-                JOIN_ATTEMPTS: args.join.attempts, JOIN_TIMEOUT_SECONDS: args.join.timeoutSeconds,
+                JOIN_TIMEOUT_SECONDS: args.join.timeoutSeconds,
             });
         }
         const genesisSub = spec.layer === "gl0" ? "gl0" : "ml0";
@@ -90,8 +90,13 @@ export class MetagraphNode extends pulumi.ComponentResource {
                     ? [{ hostPath: `${common.genesisDir}/${genesisSub}`, target: "/genesis", readOnly: spec.layer === "gl0" }]
                     : []),
             ],
-            tmpfs: { "/tmp": "rw,noexec,nosuid,size=256m" },
-            healthcheck: httpHealthcheck(`http://127.0.0.1:${spec.ports.public}/node/info`, { startPeriodSeconds: 120 }),
+            // exec: the JVM unpacks native libraries (e.g. brotli4j) into java.io.tmpdir and maps them.
+            tmpfs: { "/tmp": "rw,exec,nosuid,size=256m" },
+            // Healthy means the node's state is exactly Ready (not "the port answers"), checked with
+            // bash alone so it holds in any JVM image.
+            healthcheck: nodeHealthcheck(spec.ports.public),
+            // The entrypoint starts as root to hand the data volume to the run user, then drops to it.
+            capAdd: ["CHOWN", "SETUID", "SETGID"],
             restart: { policy: "unless-stopped" },
             memoryMiB: spec.heapMiB + JVM_OVERHEAD_MIB,
             cpus: spec.layer === "gl0" || spec.layer === "ml0" ? 2 : 1,

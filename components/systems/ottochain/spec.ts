@@ -143,12 +143,14 @@ export function nodeEnv<T>(i: NodeEnvInputs<T>): Record<string, T | string | num
  * `sudoKeepingPassword` keeps it across sudo, which resets the environment.
  */
 export function keygenScript(a: { sudo: string; sudoKeepingPassword: string; image: string; keysDir: string; jarsDir: string; node: string; keyAlias: string }): string {
-    const run = `${a.sudoKeepingPassword}docker run --rm --network none -v ${q(`${a.keysDir}:/keys`)} -v ${q(`${a.jarsDir}:/jars:ro`)} ` +
+    // The keystore belongs to the jars' owner: the user the node's JVM runs as (run-node.sh).
+    const run = `${a.sudoKeepingPassword}docker run --rm --network none --user "$owner" -v ${q(`${a.keysDir}:/keys`)} -v ${q(`${a.jarsDir}:/jars:ro`)} ` +
         `-e CL_KEYSTORE=${q(`/keys/${a.node}.p12`)} -e CL_KEYALIAS=${q(a.keyAlias)} -e CL_PASSWORD ${q(a.image)}`;
     return [
         "set -euo pipefail",
         ': "${CL_PASSWORD:?CL_PASSWORD (chainfleet:ottochainKeystorePassword) was not passed to this script}"',
-        `${a.sudo}mkdir -p ${q(a.keysDir)}`,
+        `owner=$(stat -c %u:%g ${q(a.jarsDir)})`,
+        `[ -d ${q(a.keysDir)} ] || ${a.sudo}install -d -m 0700 -o "\${owner%%:*}" -g "\${owner##*:}" ${q(a.keysDir)}`,
         `if [ ! -s ${q(`${a.keysDir}/${a.node}.p12`)} ]; then`,
         `  ${run} java -jar /jars/cl-keytool.jar generate >&2`,
         "fi",

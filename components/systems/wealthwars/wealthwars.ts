@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import { DockerHost } from "../../platform/host";
-import { httpHealthcheck } from "../../platform/containerSpec";
+import { HealthProbe, httpHealthcheck } from "../../platform/containerSpec";
 import { KubeService } from "../../platform/kubeService";
 import { PgConnection } from "../../platform/postgres";
 import { ServiceContainer } from "../../platform/serviceContainer";
@@ -33,13 +33,14 @@ export interface WealthWarsCommon {
 export interface WealthWarsDockerArgs extends WealthWarsCommon {
     kind: "docker";
     host: DockerHost;
+    /** Tool the container health check runs inside the image (see HEALTH_PROBES). */
+    healthProbe: HealthProbe;
     /** Internal network shared with the database only. */
     databaseNetwork: docker.Network;
     /** Network with egress (Solana RPC) where the port is published. */
     appNetwork: docker.Network;
     bindAddress: string;
-    /** Restarts before Docker gives up. */
-    maxRestarts: number;
+
 }
 
 export interface WealthWarsKubeArgs extends WealthWarsCommon {
@@ -95,9 +96,9 @@ export class WealthWarsBackend extends pulumi.ComponentResource {
                 networks: [{ name: args.databaseNetwork.name }, { name: args.appNetwork.name }],
                 ports: [{ internal: args.port, ip: args.bindAddress }],
                 tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m" },
-                healthcheck: httpHealthcheck(`http://127.0.0.1:${args.port}/health`, { intervalSeconds: 30 }),
+                healthcheck: httpHealthcheck(`http://127.0.0.1:${args.port}/health`, { intervalSeconds: 30 }, args.healthProbe),
                 waitHealthy: true,
-                restart: { policy: "on-failure", maxRetries: args.maxRestarts },
+                restart: { policy: "unless-stopped" },
                 memoryMiB: args.memoryMiB,
                 stopGraceSeconds: 30, // Node drains requests and closes its Prisma pool
                 cpus: args.cpus,
