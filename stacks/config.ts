@@ -60,7 +60,7 @@ const scitt = section({
     nodePort: port().default(8001),
     /** Image reference; exclusive with buildContext. */
     image: pinnedImage().optional(),
-    /** Path of a scitt-ccf-ledger checkout to build the image from (build arg PLATFORM). */
+    /** Path of a scitt-ccf-ledger checkout to build the image from (CCF 7: one build for every platform, no build args). */
     buildContext: text().optional(),
     /** Dockerfile inside buildContext. */
     dockerfile: str().default("docker/Dockerfile"),

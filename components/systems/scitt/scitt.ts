@@ -6,7 +6,18 @@ import * as aws from "@pulumi/aws";
 import { DockerHost } from "../../platform/host";
 import { ServiceContainer } from "../../platform/serviceContainer";
 
-const ENTRYPOINT = fs.readFileSync(path.join(__dirname, "entrypoint.sh"), "utf8");
+/**
+ * The script the container runs with `tini -- bash -c`: the COSE Sign1 functions (cose.sh) followed
+ * by the entrypoint, which uses them. Both files ship this way; nothing is copied into the image.
+ */
+export const SCITT_ENTRYPOINT = ["cose.sh", "entrypoint.sh"]
+    .map((f) => fs.readFileSync(path.join(__dirname, f), "utf8"))
+    .join("\n");
+
+/** Healthy means the service is Open, not merely answering (CCF prints compact JSON; no jq upstream). */
+export function scittHealthCommand(port: number, workspace = "/host"): string {
+    return `curl -sf --max-time 5 --cacert ${workspace}/node/service_cert.pem https://127.0.0.1:${port}/node/network | grep -q '"service_status":"Open"'`;
+}
 
 export interface ScittLedgerArgs {
     host: DockerHost;
@@ -15,7 +26,7 @@ export interface ScittLedgerArgs {
     /** Published RPC port (CCF_PORT) and node-to-node port. */
     port: number;
     nodePort: number;
-    /** Pinned image, or a scitt-ccf-ledger checkout to build with PLATFORM. */
+    /** Pinned image, or a scitt-ccf-ledger checkout to build (CCF 7: one build for every platform, no PLATFORM arg). */
     image?: string;
     buildContext?: string;
     dockerfile: string;
@@ -68,13 +79,14 @@ export class ScittLedger extends pulumi.ComponentResource {
         super("chainfleet:scitt:ScittLedger", name, {}, opts);
         const image = args.image
             ? { ref: args.image }
-            : { build: { context: args.buildContext!, dockerfile: dockerfileForProvider(args.buildContext!, args.dockerfile), args: { PLATFORM: args.platform }, imageName: `scitt-ccf-ledger:${args.platform}-local` } };
+            : { build: { context: args.buildContext!, dockerfile: dockerfileForProvider(args.buildContext!, args.dockerfile), imageName: "scitt-ccf-ledger:local" } };
         new ServiceContainer(name, {
             host: args.host,
             containerName: "scitt-service",
             image,
-            entrypoint: ["bash", "-c", ENTRYPOINT, "scitt-entrypoint"],
-            env: { PLATFORM: args.platform, CCF_PORT: args.port, CCF_NODE_PORT: args.nodePort, WORKSPACE: "/host" },
+            // tini stays PID 1 (upstream's ENTRYPOINT is tini -- ./start-app.sh): it reaps and forwards signals.
+            entrypoint: ["tini", "--", "bash", "-c", SCITT_ENTRYPOINT, "scitt-entrypoint"],
+            env: { CCF_PORT: args.port, CCF_NODE_PORT: args.nodePort, WORKSPACE: "/host" },
             ports: [
                 { internal: args.port, ip: args.bindAddress },
                 { internal: args.nodePort, ip: args.bindAddress },
@@ -87,7 +99,7 @@ export class ScittLedger extends pulumi.ComponentResource {
             devices: args.platform === "snp" ? ["/dev/sev-guest"] : [],
             tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m" },
             healthcheck: {
-                test: ["CMD", "curl", "-ksf", "--max-time", "5", `https://127.0.0.1:${args.port}/node/network`],
+                test: ["CMD", "bash", "-c", scittHealthCommand(args.port)],
                 intervalSeconds: 15, timeoutSeconds: 5, retries: 5, startPeriodSeconds: 120,
             },
             waitHealthy: true,

@@ -1,0 +1,4 @@
+// Stand-in for /opt/scitt/share/scitt/constitution/resolve.js (scitt-ccf-ledger app/constitution/resolve.js).
+// Written for the chainfleet e2e stand-in, not upstream code: present so Start finds the file.
+// The cchost stand-in does not run JavaScript; every proposal is accepted by one member's ballot.
+export function resolve() {}

@@ -1,0 +1,4 @@
+// Stand-in for /opt/scitt/share/scitt/constitution/validate.js (scitt-ccf-ledger app/constitution/validate.js).
+// Written for the chainfleet e2e stand-in, not upstream code: present so Start finds the file.
+// The cchost stand-in does not run JavaScript; every proposal is accepted by one member's ballot.
+export function validate() {}
