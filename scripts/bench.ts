@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     await planStack("prod"); // warm the module cache so the first size is not charged for loading
     console.log("nodes/L1  resources  critical-path  median-ms  runs-ms");
     for (const n of sizes) {
-        const overrides = { "ottochain.currencyL1.nodes": n, "ottochain.currencyL1.maxNodes": n, "ottochain.dataL1.nodes": n, "ottochain.dataL1.maxNodes": n };
+        const overrides = { "ottochain.currencyL1.nodes": n, "ottochain.currencyL1.maxNodes": n, "ottochain.dataL1.nodes": n, "ottochain.dataL1.maxNodes": n, "hosts.instanceType": "r6i.16xlarge" };
         const times: number[] = [];
         let resources = 0, chain = 0;
         for (let i = 0; i < repeat; i++) {

@@ -6,7 +6,7 @@ import { bool, cidr, cpus, int, ipv4, num, oneOf, pinnedImage, port, section, st
 import { decodeEncryptionKey, validateEnclave } from "./rules";
 import { q } from "../components/platform/shell";
 import { HEALTH_PROBES, HealthProbe } from "../components/platform/containerSpec";
-import { hostPortProblems, ottochainShape } from "./placement";
+import { hostMemoryProblems, hostPortProblems, ottochainShape } from "./placement";
 import { artifactProblems } from "../components/systems/ottochain/artifacts";
 
 export const NS = "chainfleet";
@@ -436,6 +436,7 @@ function crossRules(c: PlainConfig): string[] {
     }
     if (c.lottery.enabled) out.push(...validateEnclave(lotteryForm(c), c.lottery.enclave, c.topology));
     out.push(...hostPortProblems(c));
+    out.push(...hostMemoryProblems(c));
     for (const key of ["jarsSource", "genesisSource"] as const) {
         if (c.topology === "dev" && c.ottochain[key] !== undefined) {
             out.push(`${NS}:ottochain.${key} must be unset in dev: dev nodes read jarsDir and genesisDir on this machine directly (got "${c.ottochain[key]}")`);

@@ -1,7 +1,8 @@
 // Which host runs what, and which ports each host must open: pure, from the validated config.
 // Used by config validation (port collisions are config errors) and by the topologies.
 import type { PlainConfig } from "./config";
-import { metagraphNodes, metagraphPortProblems, MetagraphShape, NodeSpec, nodePorts, PortClaim } from "../components/systems/ottochain/spec";
+import { JVM_OVERHEAD_MIB, LAYER_KEYS, metagraphNodes, metagraphPortProblems, MetagraphShape, NodeSpec, nodePorts, PortClaim } from "../components/systems/ottochain/spec";
+import { HOST_RESERVED_MIB, instanceMemoryMiB } from "./rules";
 
 /** The single Docker host of the dev topology. */
 export const DEV_HOST = "local";
@@ -70,4 +71,40 @@ export function prodHostPorts(c: PlainConfig): Map<string, PortRange[]> {
         add(SCITT_HOST, { owner: "scitt node-to-node", fromPort: c.scitt.nodePort, toPort: c.scitt.nodePort });
     }
     return hosts;
+}
+
+/**
+ * Prod: the memory limits of the containers placed on each Docker host (every JVM node's heap plus
+ * its overhead, SCITT's limit) must fit the instance type, less what the host keeps for itself.
+ * Errors name the keys that place and size what does not fit.
+ */
+export function hostMemoryProblems(c: PlainConfig): string[] {
+    if (c.topology !== "prod") return [];
+    const hostMiB = instanceMemoryMiB(c.hosts.instanceType);
+    if (hostMiB === undefined) return [];
+    const usable = hostMiB - HOST_RESERVED_MIB;
+    const byHost = new Map<string, { mib: number; parts: string[]; keys: Set<string> }>();
+    const add = (host: string, mib: number, part: string, key: string) => {
+        const h = byHost.get(host) ?? { mib: 0, parts: [], keys: new Set<string>() };
+        h.mib += mib;
+        h.parts.push(part);
+        h.keys.add(key);
+        byHost.set(host, h);
+    };
+    const byLayer = new Map<string, NodeSpec[]>();
+    for (const n of ottochainNodes(c)) byLayer.set(n.layer, [...(byLayer.get(n.layer) ?? []), n]);
+    for (const nodes of byLayer.values()) {
+        const n = nodes[0];
+        const layerKey = `chainfleet:ottochain.${LAYER_KEYS[n.layer]}`;
+        const key = n.layer === "cl1" || n.layer === "dl1" ? `${layerKey}.heapMiB or .nodes` : `${layerKey}.heapMiB`;
+        add(n.host, nodes.length * (n.heapMiB + JVM_OVERHEAD_MIB), `${n.layer} ${nodes.length} × (${n.heapMiB} heap + ${JVM_OVERHEAD_MIB}) MiB`, key);
+    }
+    if (c.scitt.enabled) add(SCITT_HOST, c.scitt.memoryMiB, `scitt ${c.scitt.memoryMiB} MiB`, "chainfleet:scitt.memoryMiB");
+    const out: string[] = [];
+    for (const [host, h] of byHost) {
+        if (h.mib <= usable) continue;
+        out.push(`host "${host}" needs ${h.mib} MiB (${h.parts.join(" + ")}), more than ${c.hosts.instanceType}'s ${hostMiB} MiB less ${HOST_RESERVED_MIB} MiB for the OS and Docker: ` +
+            `lower ${[...h.keys].join(" or ")}, place a layer on another host (chainfleet:ottochain.placement.*), or choose a larger chainfleet:hosts.instanceType (got "${c.hosts.instanceType}")`);
+    }
+    return out;
 }

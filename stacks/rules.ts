@@ -29,6 +29,20 @@ export const INSTANCE_TYPES: Record<string, InstanceTypeInfo> = Object.fromEntri
     ),
 );
 
+/** Memory of general-purpose burstable types (t3, t3a: no Nitro Enclaves), MiB. */
+const BURSTABLE_MIB: Record<string, number> = { micro: 1024, small: 2048, medium: 4096, large: 8192, xlarge: 16384, "2xlarge": 32768 };
+
+/** An instance type's memory, MiB, or undefined when the type is not in our tables. */
+export function instanceMemoryMiB(instanceType: string): number | undefined {
+    const known = INSTANCE_TYPES[instanceType]?.memoryMiB;
+    if (known !== undefined) return known;
+    const [family, size] = instanceType.split(".");
+    return family === "t3" || family === "t3a" ? BURSTABLE_MIB[size] : undefined;
+}
+
+/** Memory a Docker host keeps for the OS, Docker and its agents, MiB. */
+export const HOST_RESERVED_MIB = 1024;
+
 /** Memory the parent instance keeps for itself (OS, Docker, proxies), MiB. */
 export const PARENT_RESERVED_MIB = 1024;
 

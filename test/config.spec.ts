@@ -120,8 +120,16 @@ describe("stack config", () => {
         expectProblem(problems("dev", { "neo.port": 9000 }), /^on host "local" port 9000 is taken by both neo \(chainfleet:neo\.port\) and gl0 \(chainfleet:ottochain\.placement\.globalL0\)/);
         expectProblem(problems("prod", { "ottochain.placement.dataL1": "b", "ottochain.currencyL1.nodes": 11, "ottochain.currencyL1.maxNodes": 20 }), /on host "b" port 9400 is taken by both cl1-10 \(chainfleet:ottochain\.currencyL1\.nodes\) and dl1-0 \(chainfleet:ottochain\.dataL1\.nodes\)/);
         expectProblem(problems("dev", { "wealthwars.port": 8000 }), 'on host "local" port 8000 is taken by both scitt (chainfleet:scitt.port/nodePort) and wealthwars (chainfleet:wealthwars.port): change one of them (a port, a node count or a placement)');
-        assert.deepEqual(problems("prod", { "ottochain.currencyL1.nodes": 100, "ottochain.currencyL1.maxNodes": 100, "ottochain.dataL1.nodes": 100, "ottochain.dataL1.maxNodes": 100 }), []);
+        assert.deepEqual(problems("prod", { "ottochain.currencyL1.nodes": 100, "ottochain.currencyL1.maxNodes": 100, "ottochain.dataL1.nodes": 100, "ottochain.dataL1.maxNodes": 100, "hosts.instanceType": "r6i.16xlarge" }), []);
         expectProblem(problems("prod", { "ottochain.currencyL1.nodes": 11 }), "chainfleet:ottochain.currencyL1.nodes must be ≤ chainfleet:ottochain.currencyL1.maxNodes (got 11 > 10): raise maxNodes to open the hosts' ports for more nodes");
+    });
+
+    it("refuses JVM heaps and limits that do not fit their host's memory, naming the keys", () => {
+        const list = problems("prod", { "ottochain.metagraphL0.heapMiB": 65536 });
+        expectProblem(list, /^host "a" needs \d+ MiB \(.*ml0 1 × \(65536 heap \+ 768\) MiB.*\), more than t3\.xlarge's 16384 MiB less 1024 MiB for the OS and Docker: lower .*chainfleet:ottochain\.metagraphL0\.heapMiB.* \(got "t3\.xlarge"\)$/);
+        expectProblem(problems("prod", { "ottochain.currencyL1.nodes": 8 }), /^host "b" needs 22528 MiB \(cl1 8 × \(2048 heap \+ 768\) MiB\)/);
+        assert.deepEqual(problems("prod", { "ottochain.currencyL1.nodes": 5 }), [], "5 × 2816 MiB fits 15360 MiB");
+        expectProblem(problems("prod", { "scitt.memoryMiB": 16384 }), /^host "scitt" needs 16384 MiB \(scitt 16384 MiB\)/);
     });
 
     it("says which pulumi config set --secret command a missing prod secret needs", () => {

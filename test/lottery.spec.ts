@@ -186,3 +186,15 @@ describe("lottery graphs", () => {
         assert.ok(secret.secretPaths.includes("stringData"));
     });
 });
+
+describe("one lottery operator, always", () => {
+    it("every form: dev container and enclave host replaced delete-first, Kubernetes Deployment Recreate with one replica", async () => {
+        const dev = await defaultPlan("dev");
+        const prod = await defaultPlan("prod");
+        const kube = await planStack("prod", { "lottery.form": "kubernetes" });
+        assert.equal(byName(dev, "lottery-container").deleteBeforeReplace, true);
+        assert.equal(byName(prod, "lottery-instance").deleteBeforeReplace, true);
+        const d = byName(kube, "lottery-deployment").inputs as { spec: { replicas: number; strategy: { type: string } } };
+        assert.deepEqual([d.spec.replicas, d.spec.strategy.type], [1, "Recreate"]);
+    });
+});

@@ -223,7 +223,7 @@ describe("ottochain graph", () => {
 
     it("the critical path does not grow with the cluster size", async () => {
         const three = longestChain(prod);
-        const twenty = longestChain(await planStack("prod", { "ottochain.currencyL1.nodes": 20, "ottochain.currencyL1.maxNodes": 20, "ottochain.dataL1.nodes": 20, "ottochain.dataL1.maxNodes": 20 }));
+        const twenty = longestChain(await planStack("prod", { "ottochain.currencyL1.nodes": 20, "ottochain.currencyL1.maxNodes": 20, "ottochain.dataL1.nodes": 20, "ottochain.dataL1.maxNodes": 20, "hosts.instanceType": "r6i.8xlarge" }));
         assert.equal(twenty, three);
     });
 

@@ -124,3 +124,15 @@ describe("dev services", () => {
         assert.ok(envs.some((e) => /^SECRET_ENCRYPTION_KEY=[0-9a-f]{64}$/.test(e)), "a generated 32-byte hex key");
     });
 });
+
+describe("prod Kubernetes: no first-up await deadlock", () => {
+    it("every Service is created after its Deployment, so its endpoint await never waits on the database", async () => {
+        const prod = await defaultPlan("prod");
+        const services = prod.resources.filter((r) => r.type === "kubernetes:core/v1:Service");
+        assert.ok(services.length >= 2);
+        for (const svc of services) {
+            const dep = byName(prod, svc.name.replace(/-service$/, "-deployment"));
+            assert.ok(dependsOnTransitively(prod, svc, dep), `${svc.name} would await endpoints before ${dep.name} exists`);
+        }
+    });
+});

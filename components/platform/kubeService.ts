@@ -71,7 +71,9 @@ export class KubeService extends pulumi.ComponentResource {
         const deployment = withSecretName(deploymentObject(spec), secretName);
         if (autoscaling) delete (deployment.spec as { replicas?: number }).replicas; // the HPA owns replicas
         this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, deployment, { ...child, dependsOn });
-        this.service = new k8s.core.v1.Service(`${name}-service`, serviceObject(spec), child);
+        // After the Deployment: the provider awaits a Service's endpoints for 10 minutes, and the
+        // pods can only be ready once the database (often slower than that) and the migration are.
+        this.service = new k8s.core.v1.Service(`${name}-service`, serviceObject(spec), { ...child, dependsOn: [...after, this.deployment] });
         if (pdb ?? args.replicas >= 2) new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, pdbObject(spec), child);
         if (autoscaling) new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, hpaObject(spec, autoscaling.maxReplicas, autoscaling.cpuPercent), child);
         new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, networkPolicyObject(spec), child);

@@ -108,7 +108,11 @@ export function deploymentObject(s: KubeServiceSpec) {
         spec: {
             replicas: s.replicas,
             selector: { matchLabels: labelsOf(s.app) },
-            strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+            // A single-instance service is replaced stop-first (Recreate): a rolling update would
+            // run the new pod beside the old one, and two lottery operators race on the chain.
+            strategy: s.singleReplicaReason
+                ? { type: "Recreate" }
+                : { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
             template: podTemplate(s, { probes: true }),
         },
     };

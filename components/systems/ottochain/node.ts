@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DockerHost } from "../../platform/host";
 import { nodeHealthcheck } from "./nodeScript";
 import { ServiceContainer } from "../../platform/serviceContainer";
-import { keygenScript, nodeEnv, NodeSpec } from "./spec";
+import { JVM_OVERHEAD_MIB, keygenScript, nodeEnv, NodeSpec } from "./spec";
 import { nodeCommandScript } from "./nodeScript";
 
 /** What every node of a metagraph shares. */
@@ -39,8 +39,6 @@ export interface MetagraphNodeArgs {
     join?: { peerUrl: pulumi.Input<string>; peerIp: pulumi.Input<string>; peerP2pPort: number; timeoutSeconds: number };
 }
 
-/** JVM memory overhead on top of the heap, MiB. */
-export const JVM_OVERHEAD_MIB = 768;
 
 export class MetagraphNode extends pulumi.ComponentResource {
     readonly container: ServiceContainer["container"];

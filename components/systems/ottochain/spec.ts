@@ -4,6 +4,9 @@ import { portCollisions } from "../../platform/containerSpec";
 import { q } from "../../platform/shell";
 
 export type Layer = "gl0" | "ml0" | "cl1" | "dl1";
+
+/** JVM memory on top of the heap (metaspace, threads, direct buffers), MiB: a node's limit is heap + this. */
+export const JVM_OVERHEAD_MIB = 768;
 export type NodeKind = "gl0" | "ml0" | "initial-validator" | "validator";
 
 export interface NodePorts { public: number; p2p: number; cli: number }
