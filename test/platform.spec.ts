@@ -114,11 +114,16 @@ describe("docker host", () => {
     });
 
     it("cloud-init and the engine check pass bash -n and shellcheck", () => {
-        const userData = dockerHostUserData({ dataVolumeId: "vol-0123456789abcdef0", dataDir: "/data", logMaxSize: "50m", logMaxFiles: 5 });
+        const userData = dockerHostUserData({ dataVolumeId: "vol-0123456789abcdef0", dataDir: "/data", logMaxSize: "50m", logMaxFiles: 5, dockerUser: "ec2-user" });
         assert.deepEqual(shellProblems(userData), []);
         assert.match(userData, /nvme-Amazon_Elastic_Block_Store_vol0123456789abcdef0/);
         assert.match(userData, /if ! blkid "\$dev"/, "never reformats a volume that has a filesystem");
         assert.deepEqual(shellProblems(engineReadyScript(600)), []);
+        assert.doesNotMatch(engineReadyScript(600), /sudo/, "the check runs as the ssh user, as the Docker provider does");
+        assert.match(userData, /usermod -aG docker ec2-user/);
+        // Docker's data root is on the data volume, mounted before Docker starts.
+        assert.match(userData, /"data-root": "\/data\/docker"/);
+        assert.ok(userData.indexOf("mount -a") < userData.indexOf("systemctl enable --now docker"), "the volume is mounted before Docker starts");
         const daemon = JSON.parse(daemonJson({ logMaxSize: "50m", logMaxFiles: 5 }));
         assert.deepEqual(daemon["log-opts"], { "max-size": "50m", "max-file": "5" });
     });

@@ -12,11 +12,18 @@ export interface DockerHostCloudInit {
     logMaxFiles: number;
     /** Extra shell run at the end (e.g. an enclave host's setup). */
     extra?: string;
+    /** Login user that runs the Docker provider's `docker system dial-stdio` over ssh: joins the docker group. */
+    dockerUser?: string;
 }
 
-/** Docker daemon defaults: rotate logs, no inter-container traffic on the default bridge, live restore. */
-export function daemonJson(c: Pick<DockerHostCloudInit, "logMaxSize" | "logMaxFiles">): string {
+/**
+ * Docker daemon defaults: rotate logs, no inter-container traffic on the default bridge, live
+ * restore; with a data volume, Docker's data root (every volume: ledgers, node data) lives on it,
+ * so it survives the host's replacement and is covered by its snapshots.
+ */
+export function daemonJson(c: Pick<DockerHostCloudInit, "logMaxSize" | "logMaxFiles"> & { dataRoot?: string }): string {
     return JSON.stringify({
+        ...(c.dataRoot ? { "data-root": c.dataRoot } : {}),
         "log-driver": "json-file",
         "log-opts": { "max-size": c.logMaxSize, "max-file": String(c.logMaxFiles) },
         "icc": false,
@@ -47,10 +54,11 @@ set -euo pipefail
 dnf install -y docker amazon-ssm-agent
 mkdir -p /etc/docker
 cat > /etc/docker/daemon.json <<'JSON'
-${daemonJson(c)}
+${daemonJson({ ...c, dataRoot: c.dataVolumeId ? `${c.dataDir}/docker` : undefined })}
 JSON
 ${mountData}
 systemctl enable --now docker amazon-ssm-agent
+${c.dockerUser ? `usermod -aG docker ${q(c.dockerUser)}   # the Docker provider's ssh user uses the engine without sudo` : ""}
 ${c.extra ?? ""}
 `;
 }

@@ -89,11 +89,13 @@ export function dockerSshOpts(bastion?: string): string[] {
 export function engineReadyScript(timeoutSeconds: number): string {
     return [
         `deadline=$((SECONDS + ${Math.floor(timeoutSeconds)}))`,
-        "until sudo docker info >/dev/null 2>&1; do",
+        // As the ssh user, without sudo: the Docker provider's `docker system dial-stdio` runs as that
+        // user. `sg docker` reads the group afresh: this session may predate cloud-init's usermod.
+        "until sg docker -c 'docker info' >/dev/null 2>&1; do",
         `  if [ "$SECONDS" -ge "$deadline" ]; then echo "docker engine did not answer within ${Math.floor(timeoutSeconds)}s" >&2; exit 1; fi`,
         "  sleep 5",
         "done",
-        "sudo docker version --format '{{.Server.Version}}'",
+        "sg docker -c \"docker version --format '{{.Server.Version}}'\"",
     ].join("\n");
 }
 
@@ -238,7 +240,7 @@ function buildEc2Host(parent: DockerHost, name: string, e: Ec2HostArgs) {
         filters: [{ name: "name", values: ["al2023-ami-2023.*-x86_64"] }],
     }, opts);
     const userData = pulumi.all([dataVolume.id, e.extraUserData ?? ""]).apply(([volumeId, extra]) =>
-        dockerHostUserData({ dataVolumeId: volumeId, dataDir: EC2_DATA_DIR, logMaxSize: "50m", logMaxFiles: 5, extra }));
+        dockerHostUserData({ dataVolumeId: volumeId, dataDir: EC2_DATA_DIR, logMaxSize: "50m", logMaxFiles: 5, extra, dockerUser: e.sshUser }));
     const instance = new aws.ec2.Instance(`${name}-instance`, {
         ami: ami.id,
         instanceType: e.instanceType,
