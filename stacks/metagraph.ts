@@ -19,6 +19,7 @@ export function deployMetagraph(c: ChainfleetConfig, hosts: Record<string, Docke
         },
         externalGlobalL0: g.source === "external" ? { id: g.peerId!, host: g.host!, port: g.port } : undefined,
         readinessTimeoutSeconds: o.readinessTimeoutSeconds,
+        tessellationVersion: o.tessellationVersion,
         joinTimeoutSeconds: o.joinTimeoutSeconds,
     });
     return metagraphOutputs(m);

@@ -126,23 +126,26 @@ describe("dev edits: expected steps", () => {
             ...nodes.map((n) => `replace ottochain-cl1-${n}-image`),
             ...nodes.map((n) => `replace! ottochain-cl1-${n}-container`),
             "replace ottochain-cl1-cl1-0-ready", "replace ottochain-cl1-cl1-1-join", "replace ottochain-cl1-cl1-2-join",
+            "replace ottochain-versions",
         ].sort());
     });
 
     it("ML0's heap replaces ML0 alone (delete first), then re-reads its token id; its volume and genesis stay", async () => {
         const r = await up("dev", base.state, { "ottochain.metagraphL0.heapMiB": 3072 });
         assertNoDataLost(r, base.state);
-        assert.deepEqual(stepSet(r.steps, custom), ["replace ottochain-metagraph-id", "replace ottochain-ml0-ready", "replace! ottochain-ml0-container"]);
+        assert.deepEqual(stepSet(r.steps, custom), ["replace ottochain-metagraph-id", "replace ottochain-ml0-ready", "replace ottochain-versions", "replace! ottochain-ml0-container"]);
         assert.deepEqual(r.steps.find((s) => s.name === "ottochain-ml0-container")?.changed, ["envs", "memory", "memorySwap"]);
     });
 
     it("CL1 3 → 4 creates only the new node; 4 → 3 removes it and keeps its data volume", async () => {
         const four = await up("dev", base.state, { "ottochain.currencyL1.nodes": 4 });
         assertNoDataLost(four, base.state);
-        assert.ok(changes(four.steps).every((s) => s.op === "create" && s.name.startsWith("ottochain-cl1-cl1-3")), describeSteps(four.steps));
+        // Besides the new node, only the version check runs again (it now covers cl1-3).
+        const rerun = (s: Step) => s.name === "ottochain-versions" && s.op === "replace";
+        assert.ok(changes(four.steps).every((s) => rerun(s) || (s.op === "create" && s.name.startsWith("ottochain-cl1-cl1-3"))), describeSteps(four.steps));
         const three = await up("dev", four.state);
         assertNoDataLost(three, four.state);
-        assert.ok(changes(three.steps).every((s) => s.op === "delete" && s.name.startsWith("ottochain-cl1-cl1-3")), describeSteps(three.steps));
+        assert.ok(changes(three.steps).every((s) => rerun(s) || (s.op === "delete" && s.name.startsWith("ottochain-cl1-cl1-3"))), describeSteps(three.steps));
         const volume = three.steps.find((s) => s.op === "delete" && s.type === "docker:index/volume:Volume");
         assert.equal(volume?.retained, true, "the removed node's data volume is kept");
     });

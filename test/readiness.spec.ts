@@ -4,7 +4,7 @@ import { strict as assert } from "assert";
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { joinedScript, waitForStateScript } from "../components/platform/readinessScript";
+import { joinedScript, versionCheckScript, waitForStateScript } from "../components/platform/readinessScript";
 import { nodeCommandScript } from "../components/systems/ottochain/nodeScript";
 import { shippedScript } from "../components/platform/shell";
 import { serve, walkingStates } from "./util/http";
@@ -141,5 +141,21 @@ describe("one joiner per validator (the node's entrypoint) and the gate that pro
             const r = await bashWith(check, { PATH: bin });
             assert.equal(r.status, 0, r.stderr);
         } finally { await s.close(); }
+    });
+});
+
+describe("version check after a rollout", () => {
+    it("passes when every node reports the version, else names each node that differs or is silent", async () => {
+        const node = (version: string) => serve(() => ({ status: 200, body: JSON.stringify({ id: "x", state: "Ready", version }) }));
+        const [a, b] = [await node("2.8.1"), await node("v2.8.1")];
+        const c = await node("2.9.0");
+        try {
+            const ok = await bash(versionCheckScript("2.8.1", [{ name: "gl0", url: a.url }, { name: "ml0", url: b.url }]));
+            assert.equal(ok.status, 0, ok.stderr);
+            assert.match(ok.stdout, /all 2 nodes run 2\.8\.1/);
+            const bad = await bash(versionCheckScript("2.8.1", [{ name: "gl0", url: a.url }, { name: "cl1-1", url: c.url }, { name: "cl1-2", url: "http://127.0.0.1:9" }]));
+            assert.notEqual(bad.status, 0);
+            assert.match(bad.stderr, /Tessellation version mismatch: expected 2\.8\.1, but cl1-1 runs 2\.9\.0, cl1-2 runs nothing \(no answer\)$/m);
+        } finally { await Promise.all([a.close(), b.close(), c.close()]); }
     });
 });

@@ -4,7 +4,7 @@ import { cmd, shippedScript } from "./shell";
 const LIB = shippedScript("readiness.sh");
 
 /** A complete bash script: the readiness library, then one call. */
-export function readinessScript(fn: "wait_for_state" | "wait_joined", ...args: (string | number)[]): string {
+export function readinessScript(fn: "wait_for_state" | "wait_joined" | "check_versions", ...args: (string | number)[]): string {
     return `${LIB}\nset -euo pipefail\n${cmd(fn, ...args)}\n`;
 }
 
@@ -38,4 +38,9 @@ export interface JoinedSpec {
 /** Waits until a validator is Ready and listed by its initial validator (its own entrypoint joins it). */
 export function joinedScript(j: JoinedSpec): string {
     return readinessScript("wait_joined", j.selfUrl, j.peerUrl, j.timeoutSeconds, j.intervalSeconds ?? 3);
+}
+
+/** Fails unless every node's /node/info version is `expected`, naming each node that differs. */
+export function versionCheckScript(expected: string, nodes: { name: string; url: string }[]): string {
+    return readinessScript("check_versions", expected, ...nodes.map((n) => `${n.name}=${n.url}`));
 }

@@ -98,3 +98,23 @@ wait_joined() {
   done
   echo "joined: $self_url is Ready and in the cluster of $peer_url"
 }
+
+# check_versions EXPECTED NAME=URL...: every node's /node/info version must equal EXPECTED (a
+# leading "v" ignored on both sides); fails naming every node that differs or does not answer.
+check_versions() {
+  local expected=${1#v} pair name url got bad=()
+  shift
+  for pair in "$@"; do
+    name=${pair%%=*}
+    url=${pair#*=}
+    got=$(http_get "$url/node/info" 2>/dev/null | json_field version || true)
+    [ "${got#v}" = "$expected" ] || bad+=("$name runs ${got:-nothing (no answer)}")
+  done
+  if [ "${#bad[@]}" -gt 0 ]; then
+    local list
+    list=$(printf '%s, ' "${bad[@]}")
+    echo "Tessellation version mismatch: expected $expected, but ${list%, }" >&2
+    return 1
+  fi
+  echo "all $# nodes run $expected"
+}

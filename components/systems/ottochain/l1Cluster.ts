@@ -27,6 +27,10 @@ export class L1Cluster extends pulumi.ComponentResource {
     readonly publicUrls: pulumi.Output<string>[];
     readonly expectedSize: number;
     readonly healthCommands: pulumi.Output<string[]>;
+    /** The gates that pass once every node is Ready and in the cluster. */
+    readonly ready: pulumi.Resource[] = [];
+    /** Container ids of the nodes, in node order. */
+    readonly containerIds: pulumi.Output<string>[] = [];
 
     constructor(name: string, args: L1ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("chainfleet:ottochain:L1Cluster", name, {}, opts);
@@ -34,22 +38,25 @@ export class L1Cluster extends pulumi.ComponentResource {
         const peers = { globalL0: args.globalL0, metagraphL0: args.metagraphL0, tokenIdentifier: args.tokenIdentifier };
         const address = args.host.address;
         const initial = new MetagraphNode(`${name}-${initialSpec.name}`, { spec: initialSpec, host: args.host, common: args.common, ...peers, after: args.after }, { parent: this });
+        this.containerIds.push(initial.container.id);
         const initialReady = readinessGate(`${name}-${initialSpec.name}-ready`, {
             host: args.host,
             url: pulumi.interpolate`http://${address}:${initialSpec.ports.public}/node/info`,
             field: "state", expected: "Ready", timeoutSeconds: args.readinessTimeoutSeconds,
             after: [initial.container], triggers: [initial.container.id],
         }, this);
+        this.ready.push(initialReady);
         const peerUrl = pulumi.interpolate`http://${address}:${initialSpec.ports.public}`;
         for (const v of validatorSpecs) {
             const join = { peerUrl, peerIp: address, peerP2pPort: initialSpec.ports.p2p, timeoutSeconds: args.joinTimeoutSeconds };
-            const node = new MetagraphNode(`${name}-${v.name}`, { spec: v, host: args.host, common: args.common, ...peers, after: args.after, join }, { parent: this });
+            const node: MetagraphNode = new MetagraphNode(`${name}-${v.name}`, { spec: v, host: args.host, common: args.common, ...peers, after: args.after, join }, { parent: this });
             // One joiner per node: the validator's entrypoint joins (and rejoins after any restart);
             // this only waits until it is Ready and in the cluster.
+            this.containerIds.push(node.container.id);
             const script = pulumi.all([address, peerUrl]).apply(([a, p]) => joinedScript({
                 selfUrl: `http://${a}:${v.ports.public}`, peerUrl: p, timeoutSeconds: args.readinessTimeoutSeconds,
             }));
-            args.host.run(`${name}-${v.name}-join`, script, { parent: this, dependsOn: [initialReady, node.container], triggers: [node.container.id] });
+            this.ready.push(args.host.run(`${name}-${v.name}-join`, script, { parent: this, dependsOn: [initialReady, node.container], triggers: [node.container.id] }));
         }
         this.expectedSize = args.nodes.length;
         this.publicUrls = args.nodes.map((n) => pulumi.interpolate`http://${address}:${n.ports.public}`);

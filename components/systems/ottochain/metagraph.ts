@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DockerHost } from "../../platform/host";
 import { readinessGate } from "../../platform/readiness";
+import { versionCheckScript } from "../../platform/readinessScript";
 import { q } from "../../platform/shell";
 import { L1Cluster } from "./l1Cluster";
 import { MetagraphNode, NodeCommon } from "./node";
@@ -16,6 +17,8 @@ export interface MetagraphArgs {
     /** External Global L0 peer (when shape.selfHostedGlobalL0 is false). */
     externalGlobalL0?: { id: string; host: string; port: number };
     readinessTimeoutSeconds: number;
+    /** The Tessellation version every node must report in /node/info once Ready (checked after each rollout). */
+    tessellationVersion: string;
     /** Seconds a validator may take from its start or join to Ready before it restarts for a fresh join. */
     joinTimeoutSeconds: number;
 }
@@ -53,10 +56,12 @@ export class Metagraph extends pulumi.ComponentResource {
         // Global L0: ours, or an external network's peer.
         let globalL0: { id: pulumi.Input<string>; host: pulumi.Input<string>; port: number };
         let after: pulumi.Resource[] = [];
+        let gl0Container: MetagraphNode["container"] | undefined;
         const gl0Spec = only("gl0")[0];
         if (gl0Spec) {
             const host = hostOf(gl0Spec);
             const gl0 = new MetagraphNode(`${name}-gl0`, { spec: gl0Spec, host, common: args.common, after: [] }, { parent: this });
+            gl0Container = gl0.container;
             after = [gate("gl0", host, gl0Spec.ports.public, gl0.container)];
             globalL0 = { id: gl0.peerId, host: host.address, port: gl0Spec.ports.public };
             this.layers.gl0 = this.layerOutputs([gl0Spec], host);
@@ -78,6 +83,11 @@ export class Metagraph extends pulumi.ComponentResource {
         this.genesisFiles = { host: ml0Host.address, csv: `${ml0Genesis}/genesis.csv`, snapshot: `${ml0Genesis}/genesis.snapshot`, address: addressFile };
         const metagraphL0 = { id: ml0.peerId, host: ml0Host.address, port: ml0Spec.ports.public };
 
+        const readyGates: pulumi.Resource[] = [...after, ml0Ready];
+        const checked: { name: string; host: DockerHost; url: pulumi.Output<string>; container: pulumi.Output<string> }[] = [];
+        checked.push({ name: "ml0", host: ml0Host, url: pulumi.interpolate`http://${ml0Host.address}:${ml0Spec.ports.public}`, container: ml0.container.id });
+        if (gl0Container && gl0Spec) checked.push({ name: "gl0", host: hostOf(gl0Spec), url: pulumi.interpolate`http://${hostOf(gl0Spec).address}:${gl0Spec.ports.public}`, container: gl0Container.id });
+
         // Currency L1 and Data L1 in parallel, both after ML0 is Ready and its id is known.
         for (const layer of ["cl1", "dl1"] as const) {
             const specs = only(layer);
@@ -88,6 +98,21 @@ export class Metagraph extends pulumi.ComponentResource {
                 after: [ml0Ready, idCommand], readinessTimeoutSeconds: args.readinessTimeoutSeconds, joinTimeoutSeconds: args.joinTimeoutSeconds,
             }, { parent: this });
             this.layers[layer] = { publicUrls: cluster.publicUrls, expectedSize: cluster.expectedSize, healthCommands: cluster.healthCommands };
+            readyGates.push(...cluster.ready);
+            specs.forEach((n, i) => checked.push({ name: n.name, host, url: cluster.publicUrls[i], container: cluster.containerIds[i] }));
+        }
+
+        // After every rollout: each node reports the configured Tessellation version, or the update
+        // fails naming the nodes that differ. Run from each node's host (prod hosts reach their own nodes).
+        const byHost = new Map<DockerHost, typeof checked>();
+        for (const c of checked) byHost.set(c.host, [...(byHost.get(c.host) ?? []), c]);
+        const labelOf = (h: DockerHost) => Object.entries(args.hosts).find(([, x]) => x === h)![0];
+        for (const [host, nodesOnHost] of byHost) {
+            const script = pulumi.all(nodesOnHost.map((n) => n.url)).apply((urls) =>
+                versionCheckScript(args.tessellationVersion, nodesOnHost.map((n, j) => ({ name: n.name, url: urls[j] }))));
+            host.run(`${name}-versions${byHost.size > 1 ? `-${labelOf(host)}` : ""}`, script, {
+                parent: this, dependsOn: readyGates, triggers: [args.tessellationVersion, ...nodesOnHost.map((n) => n.container)],
+            });
         }
         this.registerOutputs({ metagraphId: this.metagraphId });
     }
