@@ -30,6 +30,15 @@ const hosts = section({
     publicIp: bool().default(false),
     /** Optional bastion ("user@host") through which the Docker provider and remote commands reach the hosts. */
     bastion: text().optional(),
+    /** EBS snapshot schedule of every host's data volume (prod): SCITT ledger, node data, keys, genesis. */
+    snapshots: section({
+        /** Hours between snapshots (one of 1, 2, 3, 4, 6, 8, 12, 24: what Data Lifecycle Manager accepts). */
+        intervalHours: z.union([1, 2, 3, 4, 6, 8, 12, 24].map((n) => z.literal(n)) as unknown as [z.ZodLiteral<number>], {
+            error: "one of 1, 2, 3, 4, 6, 8, 12, 24",
+        }).default(24),
+        /** Snapshots kept. */
+        retainCount: int(1, 1000).default(14),
+    }),
 });
 
 const network = section({
@@ -74,15 +83,6 @@ const scitt = section({
     attestationConfigPath: text().optional(),
     /** CIDRs allowed to reach the RPC port in prod (added to hosts.ingressAllowedCidrs for this port only). */
     allowedCidrs: z.array(cidr(), { error: "a list of IPv4 CIDRs" }).default([]),
-    /** EBS snapshot schedule of the workspace volume (prod). */
-    snapshots: section({
-        /** Hours between snapshots (one of 1, 2, 3, 4, 6, 8, 12, 24: what Data Lifecycle Manager accepts). */
-        intervalHours: z.union([1, 2, 3, 4, 6, 8, 12, 24].map((n) => z.literal(n)) as unknown as [z.ZodLiteral<number>], {
-            error: "one of 1, 2, 3, 4, 6, 8, 12, 24",
-        }).default(24),
-        /** Snapshots kept. */
-        retainCount: int(1, 1000).default(14),
-    }),
 });
 
 const database = section({

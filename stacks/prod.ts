@@ -7,6 +7,7 @@ import { deployMetagraph } from "./metagraph";
 import { Outputs } from "./outputs";
 import { ottochainNodes, ottochainShape, prodHostPorts, SCITT_HOST } from "./placement";
 import { copyArtifacts } from "../components/systems/ottochain/artifacts";
+import { VolumeSnapshots } from "../components/platform/snapshots";
 import { DockerHost } from "../components/platform/host";
 import { Network } from "../components/platform/network";
 import { PostgresDatabase } from "../components/platform/postgres";
@@ -47,6 +48,14 @@ export function deployProd(c: ChainfleetConfig): Outputs {
         });
     });
 
+    // Every host's data volume (tagged chainfleet:data) on one snapshot schedule.
+    if (Object.keys(hosts).length > 0) {
+        new VolumeSnapshots("data-snapshots", {
+            targetTags: { "chainfleet:data": "true" }, ...c.hosts.snapshots,
+            description: "chainfleet data volumes of the Docker hosts (SCITT ledger, metagraph node data, keys, genesis)",
+        });
+    }
+
     const needsCluster = c.wealthwars.enabled || c.neo.enabled || (c.lottery.enabled && lotteryForm(c) === "kubernetes");
     let kube: { provider: k8s.Provider; namespace: string; after: pulumi.Resource[] } | undefined;
     if (needsCluster) {
@@ -68,7 +77,7 @@ export function deployProd(c: ChainfleetConfig): Outputs {
 
     if (c.scitt.enabled) {
         const s = new ScittLedger("scitt", {
-            host: hosts[SCITT_HOST], ...c.scitt, bindAddress: "0.0.0.0", retainData: c.retainData, snapshots: c.scitt.snapshots,
+            host: hosts[SCITT_HOST], ...c.scitt, bindAddress: "0.0.0.0", retainData: c.retainData,
         });
         out.scitt = { url: s.url, healthUrl: pulumi.interpolate`${s.url}/node/network`, hints: s.hints };
     }

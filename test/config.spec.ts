@@ -67,7 +67,7 @@ describe("stack config", () => {
         expectProblem(problems("dev", { "scitt.cpus": 0 }), "chainfleet:scitt.cpus must be a number from 0.25 to 64 (got 0)");
         expectProblem(problems("prod", { "network.cidr": "10.0.0.0" }), 'chainfleet:network.cidr must be an IPv4 CIDR like 10.0.0.0/16 (got "10.0.0.0")');
         expectProblem(problems("prod", { "network.availabilityZones": 1 }), "chainfleet:network.availabilityZones must be an integer from 2 to 6 (got 1)");
-        expectProblem(problems("dev", { "scitt.snapshots.intervalHours": 5 }), "chainfleet:scitt.snapshots.intervalHours must be one of 1, 2, 3, 4, 6, 8, 12, 24 (got 5)");
+        expectProblem(problems("dev", { "hosts.snapshots.intervalHours": 5 }), "chainfleet:hosts.snapshots.intervalHours must be one of 1, 2, 3, 4, 6, 8, 12, 24 (got 5)");
         expectProblem(problems("dev", { "ottochain.tessellationVersion": "latest" }), 'chainfleet:ottochain.tessellationVersion must be a version like 2.8.1 (got "latest")');
         expectProblem(problems("dev", { "lottery.contractAddress": "0x12" }), 'chainfleet:lottery.contractAddress must be a 0x-prefixed 20-byte hex address (got "0x12")');
         expectProblem(problems("dev", { "kubernetes.namespace": "Bad_NS" }), 'chainfleet:kubernetes.namespace must be a DNS-1123 label (got "Bad_NS")');

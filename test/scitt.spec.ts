@@ -358,13 +358,21 @@ describe("SCITT graph", () => {
         assert.ok(vol.retainOnDelete, "the workspace volume outlives the stack");
     });
 
-    it("prod: snp device and attestation config, EBS snapshots on a schedule, ports only from allowed CIDRs", () => {
+    it("prod: snp device and attestation config, every data volume snapshotted on a schedule, ports only from allowed CIDRs", () => {
         const c = byName(prod, "scitt-container").inputs as { devices: { hostPath: string }[]; volumes: { containerPath: string }[] };
         assert.deepEqual(c.devices.map((d) => d.hostPath), ["/dev/sev-guest"]);
         assert.ok(c.volumes.some((v) => v.containerPath === "/etc/scitt/attestation.json"));
-        const dlm = ofType(prod, "aws:dlm/lifecyclePolicy:LifecyclePolicy")[0].inputs as { policyDetails: { schedules: { createRule: { interval: number }; retainRule: { count: number } }[] } };
+        // One schedule covers every host's data volume (the tag every DockerHost data volume carries).
+        const policies = ofType(prod, "aws:dlm/lifecyclePolicy:LifecyclePolicy");
+        assert.equal(policies.length, 1);
+        const dlm = policies[0].inputs as { policyDetails: { targetTags: Record<string, string>; schedules: { createRule: { interval: number }; retainRule: { count: number } }[] } };
         assert.equal(dlm.policyDetails.schedules[0].createRule.interval, 12);
         assert.equal(dlm.policyDetails.schedules[0].retainRule.count, 14);
+        for (const v of ofType(prod, "aws:ebs/volume:Volume")) {
+            const tags = v.inputs.tags as Record<string, string>;
+            for (const [k, val] of Object.entries(dlm.policyDetails.targetTags)) assert.equal(tags[k], val, `${v.name} is not snapshotted`);
+        }
+        assert.ok(ofType(prod, "aws:ebs/volume:Volume").length >= 4, "SCITT and the three metagraph hosts");
         const sg = byName(prod, "host-scitt-sg").inputs as { ingress: { fromPort: number; cidrBlocks: string[] }[] };
         const rpc = sg.ingress.find((r) => r.fromPort === 8000)!;
         assert.ok(!rpc.cidrBlocks.includes("0.0.0.0/0"));

@@ -2,7 +2,6 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
 import { DockerHost } from "../../platform/host";
 import { ServiceContainer } from "../../platform/serviceContainer";
 
@@ -38,8 +37,6 @@ export interface ScittLedgerArgs {
     /** SNP attestation config file on the host. */
     attestationConfigPath?: string;
     retainData: boolean;
-    /** Prod: snapshot schedule of the host's data volume (Data Lifecycle Manager). */
-    snapshots?: { intervalHours: number; retainCount: number };
 }
 
 /** Where the workspace volume lives on the host (the Docker data root; on EC2 it is on the data volume). */
@@ -62,13 +59,6 @@ export function scittHints(url: string, sudo: string): Record<string, string> {
  */
 export function dockerfileForProvider(context: string, dockerfile: string): string {
     return path.isAbsolute(dockerfile) ? dockerfile : path.join(context, dockerfile);
-}
-
-/** An AWS DLM policy description: 1-500 characters of [0-9A-Za-z _-] (others become spaces). */
-export function dlmDescription(text: string): string {
-    const cleaned = text.replace(/[^0-9A-Za-z _-]/g, " ").replace(/ +/g, " ").trim().slice(0, 500);
-    if (cleaned.length === 0) throw new Error(`a DLM description needs letters or digits (got ${JSON.stringify(text)})`);
-    return cleaned;
 }
 
 export class ScittLedger extends pulumi.ComponentResource {
@@ -112,31 +102,6 @@ export class ScittLedger extends pulumi.ComponentResource {
             stopGraceSeconds: 30,
         }, { parent: this });
 
-        if (args.snapshots && args.host.dataVolume) {
-            const role = new aws.iam.Role(`${name}-dlm-role`, {
-                assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "dlm.amazonaws.com" }),
-            }, { parent: this });
-            new aws.iam.RolePolicyAttachment(`${name}-dlm-policy`, {
-                role: role.name, policyArn: "arn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole",
-            }, { parent: this });
-            new aws.dlm.LifecyclePolicy(`${name}-snapshots`, {
-                // DLM descriptions allow only ^[0-9A-Za-z _-]+$ (terraform-provider-aws dlm
-                // lifecycle_policy.go validation): no colon, no dots.
-                description: dlmDescription(`chainfleet ${name} SCITT workspace volume snapshots`),
-                executionRoleArn: role.arn,
-                state: "ENABLED",
-                policyDetails: {
-                    resourceTypes: ["VOLUME"],
-                    targetTags: args.host.dataVolume.tags.apply((t) => ({ Name: t?.Name ?? "" })),
-                    schedules: [{
-                        name: `every ${args.snapshots.intervalHours}h`,
-                        createRule: { interval: args.snapshots.intervalHours, intervalUnit: "HOURS", times: "03:00" },
-                        retainRule: { count: args.snapshots.retainCount },
-                        copyTags: true,
-                    }],
-                },
-            }, { parent: this });
-        }
         const url = pulumi.interpolate`https://${args.host.kind === "local" ? args.bindAddress : args.host.address}:${args.port}`;
         this.url = url;
         this.hints = url.apply((u) => scittHints(u, args.host.sudo));
