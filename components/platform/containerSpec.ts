@@ -107,7 +107,9 @@ export type HealthProbe = (typeof HEALTH_PROBES)[number];
 export function httpProbeCommand(probe: HealthProbe, url: string): string[] {
     switch (probe) {
         case "curl": return ["curl", "-fsS", "--max-time", "5", "-o", "/dev/null", url];
-        case "wget": return ["wget", "-q", "-T", "5", "-O", "/dev/null", url];
+        // No -T: Debian's busybox 1.35 wget segfaults with it (seen on the e2e tier); Docker's
+        // healthcheck timeout bounds the probe anyway.
+        case "wget": return ["wget", "-q", "-O", "/dev/null", url];
         case "node": return ["node", "-e", `fetch(${JSON.stringify(url)},{signal:AbortSignal.timeout(5000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`];
         case "python": return ["python3", "-c", `import sys,urllib.request\ntry: sys.exit(0 if urllib.request.urlopen(${JSON.stringify(url)},timeout=5).status<300 else 1)\nexcept Exception: sys.exit(1)`];
     }
