@@ -25,6 +25,14 @@ describe("secrets to host scripts", () => {
         assert.equal(r.stdout, `${TRICKY}|unset`);
     });
 
+    it("every padding length of base64 survives (one trailing = is not a field separator)", () => {
+        for (const value of ["a", "ab", "abc", "abcd", "abcde", "abcdef"]) {
+            const r = run("bash", ["-c", `${secretEnvPreamble(["S"])}\nprintf '%s' "$S"`], { input: secretEnvStdin({ S: value }) });
+            assert.equal(r.stderr.replace(/^\/root\/\.bashrc.*\n/gm, "").replace(/^.*cargo\/env.*\n/gm, ""), "", value);
+            assert.equal(r.stdout, value);
+        }
+    });
+
     it("rejects names that could inject shell", () => {
         assert.throws(() => secretEnvPreamble(["A) rm -rf /;;"]), /invalid environment variable name/);
         assert.throws(() => secretEnvStdin({ "a b": "x" }), /invalid environment variable name/);

@@ -54,10 +54,13 @@ export function secretEnvStdin(env: Record<string, string>): string {
 export function secretEnvPreamble(names: string[]): string {
     for (const k of names) if (!ENV_NAME.test(k)) throw new Error(`invalid environment variable name ${k}`);
     const wanted = [...names].sort().join("|");
+    // Split each line by hand: `IFS='=' read k v` would drop a single trailing "=" of the base64
+    // padding (bash strips one trailing non-whitespace delimiter), corrupting the value.
     return [
-        "while IFS='=' read -r __k __v; do",
-        `  case "$__k" in ${wanted}) export "$__k=$(printf %s "$__v" | base64 -d)" ;; esac`,
+        "while IFS= read -r __line; do",
+        '  __k=${__line%%=*}',
+        `  case "$__k" in ${wanted}) export "$__k=$(printf %s "\${__line#*=}" | base64 -d)" ;; esac`,
         "done",
-        "unset __k __v",
+        "unset __line __k",
     ].join("\n");
 }
