@@ -5,7 +5,9 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { postgresUrl } from "../components/platform/pgUrl";
-import { run, tempDir } from "./util/tools";
+import { passwordSyncScript } from "../components/platform/postgres";
+import { secretEnvPreamble, secretEnvStdin } from "../components/platform/shell";
+import { run, stubBin, tempDir } from "./util/tools";
 
 function pgBin(): string {
     const cfg = run("bash", ["-c", "ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1"]);
@@ -52,5 +54,21 @@ describe("PostgreSQL connection URL (real server)", function () {
         // A wrong password is refused (the server really checks).
         const wrong = postgresUrl({ host: "127.0.0.1", port, database: "app", user: "app", password: "nope", sslMode: "disable" });
         assert.notEqual(run(path.join(bin, "psql"), [wrong, "-tAc", "select 1"]).status, 0);
+    });
+
+    it("a retained database takes the stack's new password (destroy, then a new up with a new random password)", () => {
+        const first = "old-p@ss:w/rd";
+        const create = run(path.join(bin, "psql"), ["-h", sock, "-p", String(port), "-U", "postgres", "-v", "ON_ERROR_STOP=1",
+            "-c", `CREATE ROLE kept LOGIN PASSWORD '${first}'`, "-c", "CREATE DATABASE kept OWNER kept"]);
+        assert.equal(create.status, 0, create.stderr);
+        // `docker exec -i <container> psql …` runs psql against this server's socket instead.
+        const bin2 = stubBin({ docker: `shift 3; args=(); for a in "$@"; do [ "$a" = /var/run/postgresql ] && a=${sock}; args+=("$a"); done\nexec ${path.join(bin, "psql")} -p ${port} "\${args[@]}"` });
+        const second = "new'p@ss#%x";
+        const script = `${secretEnvPreamble(["DB_PASSWORD"])}\n${passwordSyncScript({ sudo: "", container: "kept-postgres", user: "kept", database: "kept" })}`;
+        const sync = run("bash", ["-c", script], { input: secretEnvStdin({ DB_PASSWORD: second }), env: { PATH: `${bin2}:/usr/bin:/bin` } });
+        assert.equal(sync.status, 0, sync.stderr);
+        const url = (password: string) => postgresUrl({ host: "127.0.0.1", port, database: "kept", user: "kept", password, sslMode: "disable" });
+        assert.equal(run(path.join(bin, "psql"), [url(second), "-tAc", "select 1"]).status, 0, "the new password works");
+        assert.notEqual(run(path.join(bin, "psql"), [url(first), "-tAc", "select 1"]).status, 0, "the old one no longer does");
     });
 });

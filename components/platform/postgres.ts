@@ -5,6 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as random from "@pulumi/random";
 import { DockerHost } from "./host";
+import { q } from "./shell";
 import { ServiceContainer } from "./serviceContainer";
 import { isPlainIdentifier, postgresUrl } from "./pgUrl";
 
@@ -58,6 +59,21 @@ export interface RdsPlacement extends Common {
 
 export type PostgresDatabaseArgs = ContainerPlacement | RdsPlacement;
 
+/**
+ * Sets the role's password to DB_PASSWORD (from the environment: DockerHost.run's secretEnv) over
+ * the container's local socket, where the official image trusts local connections. The SQL goes
+ * to psql on stdin, so the password is in no command line.
+ */
+export function passwordSyncScript(a: { sudo: string; container: string; user: string; database: string }): string {
+    return [
+        "set -euo pipefail",
+        ': "${DB_PASSWORD:?DB_PASSWORD was not passed to this script}"',
+        `printf "ALTER ROLE %s WITH PASSWORD '%s';\\n" ${q(a.user)} "\${DB_PASSWORD//\\'/\\'\\'}" |`,
+        `  ${a.sudo}docker exec -i ${q(a.container)} psql -v ON_ERROR_STOP=1 -q -h /var/run/postgresql -U ${q(a.user)} -d ${q(a.database)}`,
+        `echo "password of role ${a.user} applied"`,
+    ].join("\n");
+}
+
 export class PostgresDatabase extends pulumi.ComponentResource {
     readonly connection: PgConnection;
     /** Whatever must exist before an app connects (the healthy container, or the RDS instance). */
@@ -93,7 +109,12 @@ export class PostgresDatabase extends pulumi.ComponentResource {
                 retainData: args.retainData,
                 stopGraceSeconds: 60,
             }, { parent: this });
-            this.ready = c.container;
+            // The data volume outlives the stack (retainData), but POSTGRES_PASSWORD only takes effect
+            // when initdb makes a new cluster: after a destroy and a new up the role would keep the old
+            // password. So the stack's password is (re)applied to the role whenever either changes.
+            this.ready = args.host.run(`${name}-password`, passwordSyncScript({ sudo: args.host.sudo, container: args.containerName, user: args.user, database: args.database }), {
+                parent: this, dependsOn: [c.container], triggers: [c.container.id], secretEnv: { DB_PASSWORD: password.result },
+            });
             this.connection = connectionOf(pulumi.output(args.containerName), pulumi.output(5432), args, password.result, "disable");
         } else {
             const sg = new aws.ec2.SecurityGroup(`${name}-sg`, {
