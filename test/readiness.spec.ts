@@ -108,6 +108,25 @@ describe("one joiner per validator (the node's entrypoint) and the gate that pro
         } finally { await s.close(); }
     });
 
+    it("joins only a Ready peer: a peer without a session would leave the node stuck", async () => {
+        let peerState = "SessionStarted";
+        let joined = false;
+        const s = await serve((method, p) => {
+            if (p === "/peer/node/info") return { status: 200, body: JSON.stringify({ id: "initial-peer-id", state: peerState }) };
+            if (p === "/node/info") return { status: 200, body: JSON.stringify({ id: "self-id", state: joined ? "Ready" : "ReadyToJoin" }) };
+            if (method === "POST" && p === "/cluster/join") { joined = true; return { status: 200, body: "{}" }; }
+            return { status: 404, body: "{}" };
+        });
+        try {
+            setTimeout(() => { peerState = "Ready"; }, 1500);
+            const r = await runValidator(s.url, 3, 1);
+            assert.equal(r.status, 0, r.stderr);
+            assert.match(r.stderr, /peer .* is not Ready yet; waiting to join/);
+            assert.doesNotMatch(r.stderr, /restarting for a fresh join/, "waiting for the peer is not a stuck join");
+            assert.equal(s.seen.filter((l) => l.startsWith("POST")).length, 1);
+        } finally { await s.close(); }
+    });
+
     it("a join that never completes (peer down) stops java so Docker restarts the node for a fresh join", async () => {
         const s = await validator([200], "SessionStarted");
         try {

@@ -102,14 +102,20 @@ trap stop_java TERM INT
 # keep_joined: the one joiner of a validator (see the header). Needs node_state from the
 # readiness library sent before this script.
 keep_joined() {
-  local started=$SECONDS joined_at="" state peer_id code
+  local started=$SECONDS joined_at="" state peer peer_id code
   while kill -0 "$java_pid" 2>/dev/null; do
     state=$(node_state "http://127.0.0.1:$CL_PUBLIC_HTTP_PORT" || true)
     case "$state" in
       Ready) joined_at=""; started=$SECONDS ;;
       ReadyToJoin)
-        peer_id=$(http_get "$JOIN_PEER_URL/node/info" | json_field id || true)
-        if [ -n "$peer_id" ]; then
+        # Waiting to join is healthy progress; join only a Ready peer (a peer without a session
+        # answers SessionDoesNotExist and leaves this node in SessionStarted until a restart).
+        started=$SECONDS
+        peer=$(http_get "$JOIN_PEER_URL/node/info" 2>/dev/null || true)
+        peer_id=$(printf '%s' "$peer" | json_field id || true)
+        if [ "$(printf '%s' "$peer" | json_field state || true)" != Ready ]; then
+          echo "chainfleet: $NODE_NAME: peer $JOIN_PEER_URL is not Ready yet; waiting to join" >&2
+        elif [ -n "$peer_id" ]; then
           code=$(http_post_json "http://127.0.0.1:$CL_CLI_HTTP_PORT/cluster/join" \
             "$(printf '{"id":"%s","ip":"%s","p2pPort":%d}' "$peer_id" "$JOIN_PEER_IP" "$JOIN_PEER_P2P_PORT")" || true)
           echo "chainfleet: $NODE_NAME: join via $JOIN_PEER_IP:$JOIN_PEER_P2P_PORT answered ${code:-no answer}" >&2
