@@ -203,6 +203,18 @@ export const FAKE_PROD_SECRETS: Record<string, string> = {
 
 let running = false;
 
+/** Points the SDK at a monitor of ours, with the engine features the real CLI announces, and sets the stack's config. */
+export function installMonitor(monitor: MockMonitor, stack: string, config: Record<string, string>, secretKeys: string[]): void {
+    settings.setMockOptions(monitor, PROJECT, stack, false);
+    const store = state.getStore();
+    store.supportsSecrets = true;
+    store.supportsResourceReferences = true;
+    store.supportsOutputValues = false;
+    store.supportsDeletedWith = true;
+    store.supportsAliasSpecs = true;
+    pulumi.runtime.setAllConfig(config, secretKeys);
+}
+
 /** How the mocks answer a registration: by default, fake outputs derived from the name. */
 export type Responder = (r: PlannedResource) => { id: string; state: Record<string, unknown> } | Promise<{ id: string; state: Record<string, unknown> }>;
 
@@ -238,14 +250,7 @@ export async function planStack(
             newResource: () => respond(monitor.current!),
             call: (args) => fakeCall(args.token, args.inputs),
         });
-        settings.setMockOptions(monitor, PROJECT, stack, false);
-        const store = state.getStore();
-        store.supportsSecrets = true;
-        store.supportsResourceReferences = true;
-        store.supportsOutputValues = false;
-        store.supportsDeletedWith = true;
-        store.supportsAliasSpecs = true;
-        pulumi.runtime.setAllConfig(config, secretKeys);
+        installMonitor(monitor, stack, config, secretKeys);
         purgeProjectModules();
         const rawOutputs = await pulumi.runtime.runInPulumiStack(async () => {
             // eslint-disable-next-line @typescript-eslint/no-require-imports
