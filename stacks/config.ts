@@ -2,7 +2,7 @@
 // reported together, and nothing is registered before the whole config is valid.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { bool, cidr, cpus, int, ipv4, num, oneOf, pinnedImage, port, section, str, text, url } from "./schema";
+import { bool, cidr, cpuQuantity, cpus, int, memoryQuantity, parseCpuMillis, parseMemoryBytes, ipv4, num, oneOf, pinnedImage, port, section, str, text, url } from "./schema";
 import { decodeEncryptionKey, validateEnclave } from "./rules";
 import { q } from "../components/platform/shell";
 import { HEALTH_PROBES, HealthProbe } from "../components/platform/containerSpec";
@@ -258,10 +258,11 @@ const neo = section({
     /** LOG_LEVEL. */
     logLevel: oneOf(["debug", "info", "warn", "error"]).default("info"),
     resources: section({
-        requestCpu: str().default("250m"),
-        requestMemory: str().default("256Mi"),
-        limitCpu: str().default("1"),
-        limitMemory: str().default("512Mi"),
+        /** Kubernetes quantities; each request must not exceed its limit. */
+        requestCpu: cpuQuantity().default("250m"),
+        requestMemory: memoryQuantity().default("256Mi"),
+        limitCpu: cpuQuantity().default("1"),
+        limitMemory: memoryQuantity().default("512Mi"),
     }),
     autoscaling: section({
         enabled: bool().default(false),
@@ -435,6 +436,13 @@ function crossRules(c: PlainConfig): string[] {
         if (cidrValue.endsWith("/0")) out.push(`${NS}:hosts.sshAllowedCidrs[${i}] must not open SSH to the world (got "${cidrValue}")`);
     }
     if (c.lottery.enabled) out.push(...validateEnclave(lotteryForm(c), c.lottery.enclave, c.topology));
+    const r = c.neo.resources;
+    if (parseCpuMillis(r.requestCpu)! > parseCpuMillis(r.limitCpu)!) {
+        out.push(`${NS}:neo.resources.requestCpu must not exceed ${NS}:neo.resources.limitCpu (got "${r.requestCpu}" > "${r.limitCpu}")`);
+    }
+    if (parseMemoryBytes(r.requestMemory)! > parseMemoryBytes(r.limitMemory)!) {
+        out.push(`${NS}:neo.resources.requestMemory must not exceed ${NS}:neo.resources.limitMemory (got "${r.requestMemory}" > "${r.limitMemory}")`);
+    }
     out.push(...hostPortProblems(c));
     out.push(...hostMemoryProblems(c));
     for (const key of ["jarsSource", "genesisSource"] as const) {

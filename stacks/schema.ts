@@ -27,6 +27,32 @@ export function cpus(min: number, max: number) {
     return num(min, max).refine((n) => !(n > 0) || Math.abs(n * 100 - Math.round(n * 100)) < 1e-9 && parseDockerCpus(dockerCpus(n)) === Math.round(n * 1e9), { error: rule });
 }
 
+/**
+ * Kubernetes quantities (k8s.io/apimachinery resource.Quantity), the forms our manifests use:
+ * CPU as cores or millicores ("1", "0.5", "250m"); memory as bytes with a binary or decimal
+ * suffix ("512Mi", "1Gi", "500M", "1e9"). Parsed to millicores and bytes for the request ≤ limit rule.
+ */
+const CPU_RULE = 'a Kubernetes CPU quantity like "250m" or "1.5"';
+const MEMORY_RULE = 'a Kubernetes memory quantity like "256Mi", "1Gi" or "500M"';
+const MEMORY_SUFFIX: Record<string, number> = {
+    "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+export function parseCpuMillis(q: string): number | undefined {
+    const m = /^(\d+(?:\.\d+)?|\.\d+)(m?)$/.exec(q);
+    if (!m) return undefined;
+    return m[2] === "m" ? Number(m[1]) : Number(m[1]) * 1000;
+}
+
+export function parseMemoryBytes(q: string): number | undefined {
+    const m = /^(\d+(?:\.\d+)?)(?:([eE]\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E))?$/.exec(q);
+    if (!m) return undefined;
+    return m[2] ? Number(`${m[1]}${m[2]}`) : Number(m[1]) * MEMORY_SUFFIX[m[3] ?? ""];
+}
+
+export const cpuQuantity = () => z.string({ error: CPU_RULE }).refine((q) => (parseCpuMillis(q) ?? 0) > 0, { error: CPU_RULE });
+export const memoryQuantity = () => z.string({ error: MEMORY_RULE }).refine((q) => (parseMemoryBytes(q) ?? 0) > 0, { error: MEMORY_RULE });
+
 export const port = () => int(1, 65535);
 export const bool = () => z.boolean({ error: "true or false" });
 export const str = (rule = "a non-empty string") => z.string({ error: rule }).min(1, { error: rule });

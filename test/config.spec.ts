@@ -124,6 +124,14 @@ describe("stack config", () => {
         expectProblem(problems("prod", { "ottochain.currencyL1.nodes": 11 }), "chainfleet:ottochain.currencyL1.nodes must be ≤ chainfleet:ottochain.currencyL1.maxNodes (got 11 > 10): raise maxNodes to open the hosts' ports for more nodes");
     });
 
+    it("parses Kubernetes quantities and keeps requests within limits", () => {
+        expectProblem(problems("prod", { "neo.resources.limitMemory": "512MB" }), 'chainfleet:neo.resources.limitMemory must be a Kubernetes memory quantity like "256Mi", "1Gi" or "500M" (got "512MB")');
+        expectProblem(problems("prod", { "neo.resources.requestCpu": "250 m" }), 'chainfleet:neo.resources.requestCpu must be a Kubernetes CPU quantity like "250m" or "1.5" (got "250 m")');
+        expectProblem(problems("prod", { "neo.resources.requestMemory": "1Gi" }), 'chainfleet:neo.resources.requestMemory must not exceed chainfleet:neo.resources.limitMemory (got "1Gi" > "512Mi")');
+        expectProblem(problems("prod", { "neo.resources.requestCpu": "1500m" }), 'chainfleet:neo.resources.requestCpu must not exceed chainfleet:neo.resources.limitCpu (got "1500m" > "1")');
+        assert.deepEqual(problems("prod", { "neo.resources.requestMemory": "500M", "neo.resources.limitMemory": "0.5Gi", "neo.resources.requestCpu": "0.5" }), []);
+    });
+
     it("refuses JVM heaps and limits that do not fit their host's memory, naming the keys", () => {
         const list = problems("prod", { "ottochain.metagraphL0.heapMiB": 65536 });
         expectProblem(list, /^host "a" needs \d+ MiB \(.*ml0 1 × \(65536 heap \+ 768\) MiB.*\), more than t3\.xlarge's 16384 MiB less 1024 MiB for the OS and Docker: lower .*chainfleet:ottochain\.metagraphL0\.heapMiB.* \(got "t3\.xlarge"\)$/);
