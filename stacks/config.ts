@@ -81,6 +81,11 @@ const scitt = section({
     bindAddress: ipv4().default("127.0.0.1"),
     /** SNP attestation config file on the host (required with platform snp). */
     attestationConfigPath: text().optional(),
+    /**
+     * Prod: EC2 type of the SCITT host (default chainfleet:hosts.instanceType). With platform snp it
+     * must be an AMD SEV-SNP type (m6a, c6a, r6a); the host is then launched with SEV-SNP enabled.
+     */
+    instanceType: text().optional(),
     /** CIDRs allowed to reach the RPC port in prod (added to hosts.ingressAllowedCidrs for this port only). */
     allowedCidrs: z.array(cidr(), { error: "a list of IPv4 CIDRs" }).default([]),
 });
@@ -397,6 +402,24 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], raw: unknown):
 }
 
 /** Rules that span several keys. Each adds one sentence naming the keys involved. */
+/** SEV-SNP only where the hardware is: AWS supports it on M6a, C6a and R6a only (EC2 CpuOptions AmdSevSnp docs). */
+export const SEV_SNP_FAMILIES = ["m6a", "c6a", "r6a"];
+
+/** The SCITT host's instance type in prod. */
+export function scittInstanceType(c: Pick<PlainConfig, "scitt" | "hosts">): string {
+    return c.scitt.instanceType ?? c.hosts.instanceType;
+}
+
+function snpProblems(c: PlainConfig): string[] {
+    if (c.scitt.platform !== "snp") return [];
+    if (c.topology === "dev") {
+        return [`${NS}:scitt.platform "snp" needs AMD SEV-SNP hardware, which the dev topology (the local Docker engine) does not have: use "virtual" in dev (got "snp")`];
+    }
+    const type = scittInstanceType(c);
+    if (SEV_SNP_FAMILIES.includes(type.split(".")[0])) return [];
+    return [`${NS}:scitt.instanceType must be an AMD SEV-SNP type (${SEV_SNP_FAMILIES.map((f) => `${f}.*`).join(", ")}) when ${NS}:scitt.platform is "snp" (got "${type}"${c.scitt.instanceType ? "" : ` from ${NS}:hosts.instanceType`})`];
+}
+
 function crossRules(c: PlainConfig): string[] {
     const out: string[] = [];
     if (c.scitt.enabled) {
@@ -406,6 +429,7 @@ function crossRules(c: PlainConfig): string[] {
         if (c.scitt.platform === "snp" && !c.scitt.attestationConfigPath) {
             out.push(`${NS}:scitt.attestationConfigPath must be set when ${NS}:scitt.platform is "snp" (got nothing)`);
         }
+        out.push(...snpProblems(c));
         if (c.scitt.port === c.scitt.nodePort) {
             out.push(`${NS}:scitt.nodePort must differ from ${NS}:scitt.port (both ${c.scitt.port})`);
         }

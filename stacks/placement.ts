@@ -80,9 +80,7 @@ export function prodHostPorts(c: PlainConfig): Map<string, PortRange[]> {
  */
 export function hostMemoryProblems(c: PlainConfig): string[] {
     if (c.topology !== "prod") return [];
-    const hostMiB = instanceMemoryMiB(c.hosts.instanceType);
-    if (hostMiB === undefined) return [];
-    const usable = hostMiB - HOST_RESERVED_MIB;
+    const typeOf = (host: string) => (host === SCITT_HOST ? c.scitt.instanceType ?? c.hosts.instanceType : c.hosts.instanceType);
     const byHost = new Map<string, { mib: number; parts: string[]; keys: Set<string> }>();
     const add = (host: string, mib: number, part: string, key: string) => {
         const h = byHost.get(host) ?? { mib: 0, parts: [], keys: new Set<string>() };
@@ -102,9 +100,12 @@ export function hostMemoryProblems(c: PlainConfig): string[] {
     if (c.scitt.enabled) add(SCITT_HOST, c.scitt.memoryMiB, `scitt ${c.scitt.memoryMiB} MiB`, "chainfleet:scitt.memoryMiB");
     const out: string[] = [];
     for (const [host, h] of byHost) {
-        if (h.mib <= usable) continue;
-        out.push(`host "${host}" needs ${h.mib} MiB (${h.parts.join(" + ")}), more than ${c.hosts.instanceType}'s ${hostMiB} MiB less ${HOST_RESERVED_MIB} MiB for the OS and Docker: ` +
-            `lower ${[...h.keys].join(" or ")}, place a layer on another host (chainfleet:ottochain.placement.*), or choose a larger chainfleet:hosts.instanceType (got "${c.hosts.instanceType}")`);
+        const type = typeOf(host);
+        const hostMiB = instanceMemoryMiB(type);
+        if (hostMiB === undefined || h.mib <= hostMiB - HOST_RESERVED_MIB) continue;
+        const typeKey = host === SCITT_HOST && c.scitt.instanceType ? "chainfleet:scitt.instanceType" : "chainfleet:hosts.instanceType";
+        out.push(`host "${host}" needs ${h.mib} MiB (${h.parts.join(" + ")}), more than ${type}'s ${hostMiB} MiB less ${HOST_RESERVED_MIB} MiB for the OS and Docker: ` +
+            `lower ${[...h.keys].join(" or ")}, place a layer on another host (chainfleet:ottochain.placement.*), or choose a larger ${typeKey} (got "${type}")`);
     }
     return out;
 }

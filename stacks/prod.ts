@@ -2,7 +2,7 @@
 // Enclave parent for the lottery, RDS PostgreSQL, and the stateless HTTP services on Kubernetes.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ChainfleetConfig, lotteryForm } from "./config";
+import { ChainfleetConfig, lotteryForm, scittInstanceType } from "./config";
 import { deployMetagraph } from "./metagraph";
 import { Outputs } from "./outputs";
 import { ottochainNodes, ottochainShape, prodHostPorts, SCITT_HOST } from "./placement";
@@ -37,7 +37,8 @@ export function deployProd(c: ChainfleetConfig): Outputs {
             kind: "ec2",
             ec2: {
                 vpcId: net.vpcId, subnetId: net.privateSubnetIds[az], availabilityZone: net.azs[az],
-                instanceType: c.hosts.instanceType, sshUser: c.hosts.sshUser, sshPublicKey: c.hosts.sshPublicKey!,
+                instanceType: label === SCITT_HOST ? scittInstanceType(c) : c.hosts.instanceType,
+                amdSevSnp: label === SCITT_HOST && c.scitt.platform === "snp", sshUser: c.hosts.sshUser, sshPublicKey: c.hosts.sshPublicKey!,
                 sshPrivateKey: must(c, "sshPrivateKey"), sshAllowedCidrs: c.hosts.sshAllowedCidrs, publicIp: c.hosts.publicIp,
                 dataVolumeGiB: c.hosts.dataVolumeGiB, retainData: c.retainData, bastion: c.hosts.bastion,
                 ingress: ranges.map((r) => ({

@@ -377,5 +377,9 @@ describe("SCITT graph", () => {
         const rpc = sg.ingress.find((r) => r.fromPort === 8000)!;
         assert.ok(!rpc.cidrBlocks.includes("0.0.0.0/0"));
         assert.equal(byName(prod, "host-scitt-data").inputs.encrypted, true);
+        // SEV-SNP hardware: an AMD SEV-SNP type launched with SEV-SNP enabled; the other hosts are not.
+        const host = byName(prod, "host-scitt-instance").inputs as { instanceType: string; cpuOptions?: { amdSevSnp: string } };
+        assert.deepEqual([host.instanceType, host.cpuOptions], ["m6a.xlarge", { amdSevSnp: "enabled" }]);
+        assert.equal(byName(prod, "host-a-instance").inputs.cpuOptions, undefined);
     });
 });

@@ -61,6 +61,8 @@ export interface Ec2HostArgs {
     extraPolicyArns?: pulumi.Input<string>[];
     /** Enable Nitro Enclaves on the instance. */
     enclave?: boolean;
+    /** Launch with AMD SEV-SNP enabled (M6a, C6a, R6a only; it cannot be turned on after launch). */
+    amdSevSnp?: boolean;
     /** Seconds the engine check keeps retrying. */
     readyTimeoutSeconds?: number;
 }
@@ -253,6 +255,7 @@ function buildEc2Host(parent: DockerHost, name: string, e: Ec2HostArgs) {
         metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 2 },
         rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: 30 },
         enclaveOptions: e.enclave ? { enabled: true } : undefined,
+        cpuOptions: e.amdSevSnp ? { amdSevSnp: "enabled" } : undefined,
         userData,
         userDataReplaceOnChange: true,
         tags: { Name: name },

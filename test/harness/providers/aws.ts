@@ -95,6 +95,7 @@ const instance: TypeModel = {
         ami: same(true, `${INST} ("ami" ForceNew)`),
         associatePublicIpAddress: same(true, `${INST} ("associate_public_ip_address" ForceNew)`),
         availabilityZone: same(true, `${INST} ("availability_zone" ForceNew)`),
+        cpuOptions: same(true, `${INST} ("cpu_options": amd_sev_snp, core_count, threads_per_core are ForceNew — SEV-SNP cannot be enabled after launch, AWS EC2 User Guide snp-work-launch)`),
         enclaveOptions: same(true, `${INST} ("enclave_options" MaxItems 1; its only field "enabled" is ForceNew)`),
         iamInstanceProfile: same(false, `${INST} ("iam_instance_profile" Optional Computed, not ForceNew)`),
         instanceType: same(false, `${INST} ("instance_type" not ForceNew); ${TF} internal/service/ec2/ec2_instance.go (CustomizeDiff ForceNewIf(instance_type, …) under conditions not read in full — not modelled)`),
