@@ -1,5 +1,6 @@
 // The one place config is read. Every chainfleet:* key is parsed by one schema, all problems are
 // reported together, and nothing is registered before the whole config is valid.
+import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { bool, cidr, cpuQuantity, cpus, int, memoryQuantity, parseCpuMillis, parseMemoryBytes, ipv4, num, oneOf, pinnedImage, port, section, str, text, url } from "./schema";
@@ -81,6 +82,8 @@ const scitt = section({
     bindAddress: ipv4().default("127.0.0.1"),
     /** SNP attestation config file on the host (required with platform snp). */
     attestationConfigPath: text().optional(),
+    /** Prod: a local file copied to attestationConfigPath on the SCITT host (else put it there yourself). */
+    attestationConfigSource: text().optional(),
     /**
      * Prod: EC2 type of the SCITT host (default chainfleet:hosts.instanceType). With platform snp it
      * must be an AMD SEV-SNP type (m6a, c6a, r6a); the host is then launched with SEV-SNP enabled.
@@ -430,6 +433,8 @@ function crossRules(c: PlainConfig): string[] {
             out.push(`${NS}:scitt.attestationConfigPath must be set when ${NS}:scitt.platform is "snp" (got nothing)`);
         }
         out.push(...snpProblems(c));
+        const src = c.scitt.attestationConfigSource;
+        if (src !== undefined && !fs.existsSync(src)) out.push(`${NS}:scitt.attestationConfigSource must be a file on this machine (got "${src}", which does not exist)`);
         if (c.scitt.port === c.scitt.nodePort) {
             out.push(`${NS}:scitt.nodePort must differ from ${NS}:scitt.port (both ${c.scitt.port})`);
         }

@@ -78,7 +78,7 @@ export function deployProd(c: ChainfleetConfig): Outputs {
 
     if (c.scitt.enabled) {
         const s = new ScittLedger("scitt", {
-            host: hosts[SCITT_HOST], ...c.scitt, bindAddress: "0.0.0.0", retainData: c.retainData,
+            host: hosts[SCITT_HOST], ...c.scitt, bindAddress: "0.0.0.0", retainData: c.retainData, sshUser: c.hosts.sshUser,
         });
         out.scitt = { url: s.url, healthUrl: pulumi.interpolate`${s.url}/node/network`, hints: s.hints };
     }

@@ -109,6 +109,7 @@ describe("stack config", () => {
         expectProblem(problems("prod", { "scitt.instanceType": undefined }), 'chainfleet:scitt.instanceType must be an AMD SEV-SNP type (m6a.*, c6a.*, r6a.*) when chainfleet:scitt.platform is "snp" (got "t3.xlarge" from chainfleet:hosts.instanceType)');
         expectProblem(problems("prod", { "scitt.instanceType": "m5.xlarge" }), /chainfleet:scitt\.instanceType must be an AMD SEV-SNP type .* \(got "m5\.xlarge"\)$/);
         assert.deepEqual(problems("prod", { "scitt.instanceType": "c6a.2xlarge" }), []);
+        expectProblem(problems("prod", { "scitt.attestationConfigSource": "/nonexistent/attestation.json" }), 'chainfleet:scitt.attestationConfigSource must be a file on this machine (got "/nonexistent/attestation.json", which does not exist)');
         expectProblem(problems("dev", { "scitt.nodePort": 8000 }), "chainfleet:scitt.nodePort must differ from chainfleet:scitt.port (both 8000)");
         expectProblem(problems("dev", { "ottochain.globalL0.source": "external" }), /^chainfleet:ottochain\.globalL0\.peerId and \.host must be set when chainfleet:ottochain\.globalL0\.source is "external"/);
         expectProblem(problems("prod", { "neo.database": "memory" }), 'chainfleet:neo.database must be "postgres" in prod: the in-memory store loses data on every restart (got "memory")');

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { byName, Graph, ofType, defaultPlan } from "./harness/graph";
+import { byName, defaultPlan, dependsOnTransitively, Graph, ofType, planStack } from "./harness/graph";
 import { run, shellProblems, tempDir } from "./util/tools";
 import { SCITT_ENTRYPOINT, scittHealthCommand } from "../components/systems/scitt/scitt";
 
@@ -381,5 +381,16 @@ describe("SCITT graph", () => {
         const host = byName(prod, "host-scitt-instance").inputs as { instanceType: string; cpuOptions?: { amdSevSnp: string } };
         assert.deepEqual([host.instanceType, host.cpuOptions], ["m6a.xlarge", { amdSevSnp: "enabled" }]);
         assert.equal(byName(prod, "host-a-instance").inputs.cpuOptions, undefined);
+    });
+
+    it("prod: attestationConfigSource is copied to the SCITT host before the node starts", async () => {
+        const file = path.join(tempDir(), "attestation.json");
+        fs.writeFileSync(file, "{}");
+        const g = await planStack("prod", { "scitt.attestationConfigSource": file });
+        const copy = byName(g, "scitt-attestation-config");
+        assert.equal(copy.type, "command:remote:CopyToRemote");
+        assert.equal(copy.inputs.remotePath, "/data/scitt/attestation.json");
+        assert.ok(dependsOnTransitively(g, byName(g, "scitt-container"), copy), "the node starts after its attestation config is on the host");
+        assert.ok(dependsOnTransitively(g, copy, byName(g, "scitt-attestation-dir")));
     });
 });

@@ -4,6 +4,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { DockerHost } from "../../platform/host";
 import { ServiceContainer } from "../../platform/serviceContainer";
+import { cmd } from "../../platform/shell";
 
 /**
  * The script the container runs with `tini -- bash -c`: the COSE Sign1 functions (cose.sh) followed
@@ -36,6 +37,10 @@ export interface ScittLedgerArgs {
     bindAddress: string;
     /** SNP attestation config file on the host. */
     attestationConfigPath?: string;
+    /** Local file copied to attestationConfigPath on an EC2 host before the node starts (snp). */
+    attestationConfigSource?: string;
+    /** Login user of the host (owns the copied file's directory). */
+    sshUser?: string;
     retainData: boolean;
 }
 
@@ -70,6 +75,13 @@ export class ScittLedger extends pulumi.ComponentResource {
         const image = args.image
             ? { ref: args.image }
             : { build: { context: args.buildContext!, dockerfile: dockerfileForProvider(args.buildContext!, args.dockerfile), imageName: "scitt-ccf-ledger:local" } };
+        // The attestation config reaches the host from the deployer's machine (SFTP as the login user).
+        const delivered: pulumi.Resource[] = [];
+        if (args.platform === "snp" && args.attestationConfigSource && args.attestationConfigPath && args.host.kind === "ec2") {
+            const dir = path.posix.dirname(args.attestationConfigPath);
+            const mkdir = args.host.run(`${name}-attestation-dir`, `set -euo pipefail\n${args.host.sudo}${cmd("install", "-d", "-o", args.sshUser ?? "ec2-user", "-m", "0755", dir)}`, { parent: this });
+            delivered.push(args.host.copyFile(`${name}-attestation-config`, args.attestationConfigSource, args.attestationConfigPath, { parent: this, dependsOn: [mkdir] }));
+        }
         new ServiceContainer(name, {
             host: args.host,
             containerName: "scitt-service",
@@ -100,7 +112,7 @@ export class ScittLedger extends pulumi.ComponentResource {
             pidsLimit: 1024,
             retainData: args.retainData,
             stopGraceSeconds: 30,
-        }, { parent: this });
+        }, { parent: this, dependsOn: delivered });
 
         const url = pulumi.interpolate`https://${args.host.kind === "local" ? args.bindAddress : args.host.address}:${args.port}`;
         this.url = url;
