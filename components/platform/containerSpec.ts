@@ -34,8 +34,8 @@ export interface PortSpec {
 /** Default rotation: json-file, 50 MiB × 5. Docker rotates nothing by default. */
 export const LOG_OPTS = { "max-size": "50m", "max-file": "5" } as const;
 
-/** Docker's restart string and retry cap for a policy. */
-export function restartArgs(r: RestartPolicy): { restart: string; maxRetryCount?: number } {
+/** Docker's restart string for a policy. */
+export function restartArgs(r: RestartPolicy): { restart: string } {
     return { restart: r.policy };
 }
 

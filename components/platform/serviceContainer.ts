@@ -168,7 +168,6 @@ export class ServiceContainer extends pulumi.ComponentResource {
             wait: args.waitHealthy ?? false,
             waitTimeout: args.waitTimeoutSeconds ?? 300,
             restart: restart.restart,
-            maxRetryCount: restart.maxRetryCount,
             memory: memoryMiB(args.memoryMiB),
             memorySwap: memoryMiB(args.memoryMiB),
             cpus: dockerCpus(args.cpus),
