@@ -125,7 +125,9 @@ keep_joined() {
         fi
         ;;
     esac
-    if [ "$state" != Ready ] && [ $((SECONDS - ${joined_at:-$started})) -ge "${JOIN_TIMEOUT_SECONDS:-300}" ]; then
+    # Stuck: a join accepted but not completed, or a state that is neither Ready nor waiting to join.
+    if [ "$state" != Ready ] && { [ -n "$joined_at" ] || [ "$state" != ReadyToJoin ]; } &&
+      [ $((SECONDS - ${joined_at:-$started})) -ge "${JOIN_TIMEOUT_SECONDS:-300}" ]; then
       echo "chainfleet: $NODE_NAME: not Ready ${JOIN_TIMEOUT_SECONDS:-300}s after $( [ -n "$joined_at" ] && echo "the join" || echo "start") (state ${state:-unknown}); restarting for a fresh join" >&2
       : > "$REJOIN_MARK"
       stop_java
