@@ -49,10 +49,10 @@ export class L1Cluster extends pulumi.ComponentResource {
         const peerUrl = pulumi.interpolate`http://${address}:${initialSpec.ports.public}`;
         for (const v of validatorSpecs) {
             const join = { peerUrl, peerIp: address, peerP2pPort: initialSpec.ports.p2p, timeoutSeconds: args.joinTimeoutSeconds };
-            const node: MetagraphNode = new MetagraphNode(`${name}-${v.name}`, { spec: v, host: args.host, common: args.common, ...peers, after: args.after, join }, { parent: this });
+            const node = new MetagraphNode(`${name}-${v.name}`, { spec: v, host: args.host, common: args.common, ...peers, after: args.after, join }, { parent: this });
+            this.containerIds.push(node.container.id);
             // One joiner per node: the validator's entrypoint joins (and rejoins after any restart);
             // this only waits until it is Ready and in the cluster.
-            this.containerIds.push(node.container.id);
             const script = pulumi.all([address, peerUrl]).apply(([a, p]) => joinedScript({
                 selfUrl: `http://${a}:${v.ports.public}`, peerUrl: p, timeoutSeconds: args.readinessTimeoutSeconds,
             }));

@@ -56,15 +56,16 @@ export class Metagraph extends pulumi.ComponentResource {
         // Global L0: ours, or an external network's peer.
         let globalL0: { id: pulumi.Input<string>; host: pulumi.Input<string>; port: number };
         let after: pulumi.Resource[] = [];
-        let gl0Container: MetagraphNode["container"] | undefined;
+        // Every node the version check covers, with the label of the host it runs on.
+        const checked: { name: string; label: string; url: pulumi.Output<string>; container: pulumi.Output<string> }[] = [];
         const gl0Spec = only("gl0")[0];
         if (gl0Spec) {
             const host = hostOf(gl0Spec);
             const gl0 = new MetagraphNode(`${name}-gl0`, { spec: gl0Spec, host, common: args.common, after: [] }, { parent: this });
-            gl0Container = gl0.container;
             after = [gate("gl0", host, gl0Spec.ports.public, gl0.container)];
             globalL0 = { id: gl0.peerId, host: host.address, port: gl0Spec.ports.public };
             this.layers.gl0 = this.layerOutputs([gl0Spec], host);
+            checked.push({ name: "gl0", label: gl0Spec.host, url: this.layers.gl0.publicUrls[0], container: gl0.container.id });
         } else {
             if (!args.externalGlobalL0) throw new Error(`${name}: an external Global L0 needs its peer id, host and port`);
             globalL0 = args.externalGlobalL0;
@@ -79,14 +80,12 @@ export class Metagraph extends pulumi.ComponentResource {
         const idCommand = ml0Host.run(`${name}-metagraph-id`, `set -euo pipefail\n${ml0Host.sudo}cat ${q(addressFile)}`, { parent: this, dependsOn: [ml0Ready], triggers: [ml0.container.id] });
         this.metagraphId = idCommand.stdout.apply((s) => s.trim());
         this.layers.ml0 = this.layerOutputs([ml0Spec], ml0Host);
+        checked.push({ name: "ml0", label: ml0Spec.host, url: this.layers.ml0.publicUrls[0], container: ml0.container.id });
         const ml0Genesis = `${args.common.genesisDir}/ml0`;
         this.genesisFiles = { host: ml0Host.address, csv: `${ml0Genesis}/genesis.csv`, snapshot: `${ml0Genesis}/genesis.snapshot`, address: addressFile };
         const metagraphL0 = { id: ml0.peerId, host: ml0Host.address, port: ml0Spec.ports.public };
 
         const readyGates: pulumi.Resource[] = [...after, ml0Ready];
-        const checked: { name: string; host: DockerHost; url: pulumi.Output<string>; container: pulumi.Output<string> }[] = [];
-        checked.push({ name: "ml0", host: ml0Host, url: pulumi.interpolate`http://${ml0Host.address}:${ml0Spec.ports.public}`, container: ml0.container.id });
-        if (gl0Container && gl0Spec) checked.push({ name: "gl0", host: hostOf(gl0Spec), url: pulumi.interpolate`http://${hostOf(gl0Spec).address}:${gl0Spec.ports.public}`, container: gl0Container.id });
 
         // Currency L1 and Data L1 in parallel, both after ML0 is Ready and its id is known.
         for (const layer of ["cl1", "dl1"] as const) {
@@ -99,18 +98,17 @@ export class Metagraph extends pulumi.ComponentResource {
             }, { parent: this });
             this.layers[layer] = { publicUrls: cluster.publicUrls, expectedSize: cluster.expectedSize, healthCommands: cluster.healthCommands };
             readyGates.push(...cluster.ready);
-            specs.forEach((n, i) => checked.push({ name: n.name, host, url: cluster.publicUrls[i], container: cluster.containerIds[i] }));
+            specs.forEach((n, i) => checked.push({ name: n.name, label: n.host, url: cluster.publicUrls[i], container: cluster.containerIds[i] }));
         }
 
         // After every rollout: each node reports the configured Tessellation version, or the update
         // fails naming the nodes that differ. Run from each node's host (prod hosts reach their own nodes).
-        const byHost = new Map<DockerHost, typeof checked>();
-        for (const c of checked) byHost.set(c.host, [...(byHost.get(c.host) ?? []), c]);
-        const labelOf = (h: DockerHost) => Object.entries(args.hosts).find(([, x]) => x === h)![0];
-        for (const [host, nodesOnHost] of byHost) {
+        const byHost = new Map<string, typeof checked>();
+        for (const c of checked) byHost.set(c.label, [...(byHost.get(c.label) ?? []), c]);
+        for (const [label, nodesOnHost] of byHost) {
             const script = pulumi.all(nodesOnHost.map((n) => n.url)).apply((urls) =>
                 versionCheckScript(args.tessellationVersion, nodesOnHost.map((n, j) => ({ name: n.name, url: urls[j] }))));
-            host.run(`${name}-versions${byHost.size > 1 ? `-${labelOf(host)}` : ""}`, script, {
+            args.hosts[label].run(`${name}-versions${byHost.size > 1 ? `-${label}` : ""}`, script, {
                 parent: this, dependsOn: readyGates, triggers: [args.tessellationVersion, ...nodesOnHost.map((n) => n.container)],
             });
         }
