@@ -63,10 +63,10 @@ describe("provider model", () => {
 
     it("reads back cpus and healthcheck durations in the provider's form", () => {
         const c = MODELS.get("docker:index/container:Container")!.inputs;
-        assert.equal(c.cpus.readBack!("1"), "1.0");
-        assert.equal(c.cpus.readBack!("1.0"), "1.0");
-        assert.equal(c.cpus.readBack!("0.5"), "0.5");
-        assert.deepEqual(c.healthcheck.readBack!({ interval: "120s", timeout: "10s", startPeriod: "90s", retries: 3 }), { interval: "2m0s", timeout: "10s", startPeriod: "1m30s", retries: 3 });
+        assert.equal(c.cpus.readBack!("1", {}), "1.0");
+        assert.equal(c.cpus.readBack!("1.0", {}), "1.0");
+        assert.equal(c.cpus.readBack!("0.5", {}), "0.5");
+        assert.deepEqual(c.healthcheck.readBack!({ interval: "120s", timeout: "10s", startPeriod: "90s", retries: 3 }, {}), { interval: "2m0s", timeout: "10s", startPeriod: "1m30s", retries: 3 });
     });
 
     it("fails Check on a Dockerfile named relative to the build context, and on a DLM description with a colon", () => {

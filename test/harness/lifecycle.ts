@@ -17,7 +17,7 @@
 // physical resource changes) flows into its dependents' inputs, as on a real `up`.
 import { Graph, Overrides, planStack, PlannedResource, ROOT } from "./graph";
 import { fakeOutputs } from "./fakes";
-import { FORCE_NEW_PATHS, MODELS, NESTED_FORCE_NEW, PROVIDER_DELETE_BEFORE_REPLACE, portsReadBack } from "./providers";
+import { FORCE_NEW_PATHS, MODELS, NESTED_FORCE_NEW, PROVIDER_DELETE_BEFORE_REPLACE } from "./providers";
 import { InputModel } from "./providers/model";
 import { stableJson } from "./providers/forms";
 import { StackName } from "./stackConfig";
@@ -109,16 +109,15 @@ export function losesData(s: Step, prior: StackState): boolean {
     return s.op === "delete" && !s.retained;
 }
 
-function readBackOf(m: InputModel | undefined, key: string, sent: unknown, all: Record<string, unknown>): unknown {
-    if (!m?.readBack) return sent;
-    return key === "ports" && m.readBack === portsReadBack ? portsReadBack(sent, all) : m.readBack(sent);
+function readBackOf(m: InputModel | undefined, sent: unknown, all: Record<string, unknown>): unknown {
+    return m?.readBack ? m.readBack(sent, all) : sent;
 }
 
 /** The inputs as the provider's Read stores them. */
 export function storedForm(r: Pick<PlannedResource, "type" | "inputs">): Record<string, unknown> {
     const model = MODELS.get(r.type);
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(r.inputs)) out[k] = readBackOf(model?.inputs[k], k, v, r.inputs);
+    for (const [k, v] of Object.entries(r.inputs)) out[k] = readBackOf(model?.inputs[k], v, r.inputs);
     return out;
 }
 
@@ -148,7 +147,7 @@ export function diffStep(r: PlannedResource, old: ResourceState): Step {
     const keys = new Set([...Object.keys(r.inputs), ...Object.keys(old.inputs)]);
     for (const k of keys) {
         const m = model?.inputs[k];
-        const now = m?.unordered ? readBackOf(m, k, r.inputs[k], r.inputs) : r.inputs[k];
+        const now = m?.unordered ? readBackOf(m, r.inputs[k], r.inputs) : r.inputs[k];
         if (stableJson(now) === stableJson(old.inputs[k])) continue;
         changed.push(k);
         const nested = nestedForceNew(r.type).filter((p) => p.split(".")[0] === k || p.split("[")[0] === k);

@@ -10,7 +10,6 @@ import { KUBERNETES_MODELS } from "./kubernetes";
 export type { InputModel, TypeModel } from "./model";
 export { FORCE_NEW_PATHS } from "./kubernetes";
 export { NESTED_FORCE_NEW } from "./aws";
-export { portsReadBack } from "./docker";
 
 function byType(models: readonly TypeModel[]): ReadonlyMap<string, TypeModel> {
     const m = new Map<string, TypeModel>();

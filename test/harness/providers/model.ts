@@ -7,8 +7,8 @@
 export interface InputModel {
     /** Changing this input forces the resource to be replaced (provider Diff/ForceNew or replaceOnChanges by the provider). */
     forceNew: boolean;
-    /** The form Read stores the value in after create/refresh; identity when absent. Must be pure and total (never throw). */
-    readBack?: (sent: unknown) => unknown;
+    /** The form Read stores the value in after create/refresh (`all`: the resource's other inputs, e.g. its network mode); identity when absent. Must be pure and total (never throw). */
+    readBack?: (sent: unknown, all: Record<string, unknown>) => unknown;
     /**
      * A Terraform TypeSet (or a value the provider canonicalises on both sides before diffing):
      * the new input is compared in readBack's form, so only a real change diffs. Otherwise the
