@@ -1,10 +1,19 @@
-// chainfleet: read and validate all config once, pick the topology, export per-system outputs.
+// chainfleet: read and validate all config once, check this machine (dev), pick the topology,
+// export per-system outputs.
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "./stacks/config";
 import { deployDev } from "./stacks/dev";
+import { preflight, preflightMode, preflightWarnings, realProbes } from "./stacks/preflight";
 import { deployProd } from "./stacks/prod";
 
 const config = loadConfig(); // throws, naming every bad key, before any resource is registered
 for (const w of config.warnings) void pulumi.log.warn(w);
 
-export = config.topology === "dev" ? deployDev(config) : deployProd(config);
+async function main() {
+    // Dev: the machine's checks, all reported at once, also before any resource is registered.
+    const mode = preflightMode(config, { ci: !!process.env.CI, preview: pulumi.runtime.isDryRun(), engine: pulumi.runtime.hasEngine() });
+    if (mode !== "off") for (const w of preflightWarnings(mode, await preflight(config, realProbes))) void pulumi.log.warn(w);
+    return config.topology === "dev" ? deployDev(config) : deployProd(config);
+}
+
+export = main();

@@ -1,6 +1,8 @@
 // The one place config is read. Every chainfleet:* key is parsed by one schema, all problems are
 // reported together, and nothing is registered before the whole config is valid.
 import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { bool, cidr, cpuQuantity, cpus, int, memoryQuantity, parseCpuMillis, parseMemoryBytes, ipv4, num, oneOf, pinnedImage, port, section, str, text, url } from "./schema";
@@ -160,12 +162,12 @@ const ottochain = section({
     appEnv: oneOf(["dev", "testnet", "integrationnet", "mainnet"]).default("dev"),
     /** CL_COLLATERAL (0 in dev). */
     collateral: int(0).default(0),
-    /** Host directory with global-l0.jar, metagraph-l0.jar, currency-l1.jar, data-l1.jar, cl-keytool.jar, cl-wallet.jar. */
-    jarsDir: str().default("/opt/ottochain/jars"),
-    /** Host directory where each node's keystore lives (<node>.p12); created once, never deleted. */
-    keysDir: str().default("/opt/ottochain/keys"),
-    /** Host directory with genesis.csv (GL0, ML0) and, after ML0's first boot, genesis.snapshot and genesis.address. */
-    genesisDir: str().default("/opt/ottochain/genesis"),
+    /** Host directory with global-l0.jar, metagraph-l0.jar, currency-l1.jar, data-l1.jar, cl-keytool.jar, cl-wallet.jar (default: ottochainDirDefault). */
+    jarsDir: str().default(""),
+    /** Host directory where each node's keystore lives (<node>.p12); created once, never deleted (default: ottochainDirDefault). */
+    keysDir: str().default(""),
+    /** Host directory with genesis.csv (GL0, ML0) and, after ML0's first boot, genesis.snapshot and genesis.address (default: ottochainDirDefault). */
+    genesisDir: str().default(""),
     /** Prod: local directory whose jars (JAR_FILES) are copied to every metagraph host's jarsDir. */
     jarsSource: text().optional(),
     /** Prod: local directory with gl0/genesis.csv and ml0/genesis.csv, copied to genesisDir (never snapshots). */
@@ -300,7 +302,31 @@ export const configSchema = z.strictObject({
     ottochain,
     lottery,
     neo,
-});
+    /** Checks of this machine before any resource (dev): strict fails, warn only warns, off skips (default: stacks/preflight.ts preflightMode). */
+    preflight: oneOf(["strict", "warn", "off"]).optional(),
+}).overwrite((c) => ({
+    ...c,
+    ottochain: {
+        ...c.ottochain,
+        jarsDir: c.ottochain.jarsDir || ottochainDirDefault(c.topology, "jars"),
+        keysDir: c.ottochain.keysDir || ottochainDirDefault(c.topology, "keys"),
+        genesisDir: c.ottochain.genesisDir || ottochainDirDefault(c.topology, "genesis"),
+    },
+}));
+
+/**
+ * Where an unset chainfleet:ottochain.{jars,keys,genesis}Dir points: in dev a directory the user
+ * owns (~/.chainfleet/dev/ottochain/<dir>, never /opt, which is root's on a laptop); in prod the
+ * path on each metagraph host, as before.
+ */
+export function ottochainDirDefault(topology: "dev" | "prod", dir: "jars" | "keys" | "genesis"): string {
+    return topology === "dev" ? path.join(os.homedir(), ".chainfleet", "dev", "ottochain", dir) : `/opt/ottochain/${dir}`;
+}
+
+/** Images under ghcr.io/chainfleet/ are placeholders: chainfleet publishes no images there. */
+export function isPlaceholderImage(image: string): boolean {
+    return image.startsWith("ghcr.io/chainfleet/");
+}
 
 export type PlainConfig = z.infer<typeof configSchema>;
 
@@ -477,6 +503,12 @@ function crossRules(c: PlainConfig): string[] {
     for (const key of ["jarsSource", "genesisSource"] as const) {
         if (c.topology === "dev" && c.ottochain[key] !== undefined) {
             out.push(`${NS}:ottochain.${key} must be unset in dev: dev nodes read jarsDir and genesisDir on this machine directly (got "${c.ottochain[key]}")`);
+        }
+    }
+    for (const key of ["scitt", "wealthwars", "lottery"] as const) {
+        const image = c[key].image;
+        if (c.topology === "dev" && c[key].enabled && image !== undefined && isPlaceholderImage(image)) {
+            out.push(`${NS}:${key}.image must be an image that exists when ${NS}:${key}.enabled is true (got "${image}", a placeholder: nothing is published under ghcr.io/chainfleet/): set ${NS}:${key}.image to your pinned image, or ${NS}:${key}.enabled to false`);
         }
     }
     if (c.ottochain.enabled && c.topology === "prod") {

@@ -6,6 +6,7 @@ import { secretOrGenerated } from "./devSecrets";
 import { deployMetagraph } from "./metagraph";
 import { Outputs } from "./outputs";
 import { DEV_HOST } from "./placement";
+import { DEV_FIXED_MIB } from "./preflight";
 import { DockerHost } from "../components/platform/host";
 import { PostgresDatabase } from "../components/platform/postgres";
 import { ScittLedger } from "../components/systems/scitt/scitt";
@@ -13,7 +14,18 @@ import { WealthWarsBackend } from "../components/systems/wealthwars/wealthwars";
 import { LotteryOperator } from "../components/systems/lottery/lottery";
 import { NeoServiceLayer } from "../components/systems/neo/neo";
 
+/** Systems with no public image: off in the dev stack file until you name your own image. */
+const NO_PUBLIC_IMAGE = { wealthwars: "Wealth Wars", lottery: "the lottery operator" } as const;
+
+/** What the preview says about systems that are off in dev for want of an image: the keys that turn each on. */
+export function devNotices(c: Pick<ChainfleetConfig, "topology" | "wealthwars" | "lottery">): string[] {
+    if (c.topology !== "dev") return [];
+    return (Object.keys(NO_PUBLIC_IMAGE) as (keyof typeof NO_PUBLIC_IMAGE)[]).filter((k) => !c[k].enabled).map((k) =>
+        `${NO_PUBLIC_IMAGE[k]} is off in this dev stack (it has no public image): to run it set chainfleet:${k}.enabled: true and chainfleet:${k}.image: <your pinned image>`);
+}
+
 export function deployDev(c: ChainfleetConfig): Outputs {
+    for (const n of devNotices(c)) void pulumi.log.warn(n);
     const host = new DockerHost(DEV_HOST, { kind: "local", localAddress: c.hosts.localAddress });
     const bind = c.hosts.localAddress;
     const out: Outputs = { topology: "dev" };
@@ -31,7 +43,7 @@ export function deployDev(c: ChainfleetConfig): Outputs {
         const dbNet = internalNetwork("wealthwars-db");
         const db = new PostgresDatabase("wealthwars-db", {
             kind: "container", host, network: dbNet, containerName: "wealthwars-postgres", image: w.database.image,
-            database: "wealthwars", user: "wealthwars", retainData: c.retainData,
+            database: "wealthwars", user: "wealthwars", retainData: c.retainData, memoryMiB: DEV_FIXED_MIB.postgres,
         });
         const backend = new WealthWarsBackend("wealthwars", {
             kind: "docker", host, databaseNetwork: dbNet, appNetwork: appNetwork("wealthwars-app"), bindAddress: bind,
@@ -65,7 +77,7 @@ export function deployDev(c: ChainfleetConfig): Outputs {
             networks.push(dbNet);
             database = new PostgresDatabase("neo-db", {
                 kind: "container", host, network: dbNet, containerName: "neo-postgres", image: n.postgres.image,
-                database: "service_layer", user: "service_layer", retainData: c.retainData,
+                database: "service_layer", user: "service_layer", retainData: c.retainData, memoryMiB: DEV_FIXED_MIB.postgres,
             });
         }
         const neo = new NeoServiceLayer("neo", {

@@ -81,7 +81,28 @@ export function prodHostPorts(c: PlainConfig): Map<string, PortRange[]> {
 export function hostMemoryProblems(c: PlainConfig): string[] {
     if (c.topology !== "prod") return [];
     const typeOf = (host: string) => (host === SCITT_HOST ? c.scitt.instanceType ?? c.hosts.instanceType : c.hosts.instanceType);
-    const byHost = new Map<string, { mib: number; parts: string[]; keys: Set<string> }>();
+    const out: string[] = [];
+    for (const [host, h] of hostMemoryUse(c)) {
+        const type = typeOf(host);
+        const hostMiB = instanceMemoryMiB(type);
+        if (hostMiB === undefined || h.mib <= hostMiB - HOST_RESERVED_MIB) continue;
+        const typeKey = host === SCITT_HOST && c.scitt.instanceType ? "chainfleet:scitt.instanceType" : "chainfleet:hosts.instanceType";
+        out.push(`host "${host}" needs ${h.mib} MiB (${h.parts.join(" + ")}), more than ${type}'s ${hostMiB} MiB less ${HOST_RESERVED_MIB} MiB for the OS and Docker: ` +
+            `lower ${[...h.keys].join(" or ")}, place a layer on another host (chainfleet:ottochain.placement.*), or choose a larger ${typeKey} (got "${type}")`);
+    }
+    return out;
+}
+
+/** The memory limits placed on one Docker host: their sum, each part as text, the keys that size them. */
+export interface HostMemory { mib: number; parts: string[]; keys: Set<string> }
+
+/**
+ * The memory limits of the metagraph nodes (heap + JVM_OVERHEAD_MIB each) and SCITT on each Docker
+ * host, by host label (dev: everything on DEV_HOST). Prod checks them against the instance type,
+ * the dev preflight against this machine (stacks/preflight.ts).
+ */
+export function hostMemoryUse(c: PlainConfig): Map<string, HostMemory> {
+    const byHost = new Map<string, HostMemory>();
     const add = (host: string, mib: number, part: string, key: string) => {
         const h = byHost.get(host) ?? { mib: 0, parts: [], keys: new Set<string>() };
         h.mib += mib;
@@ -97,15 +118,6 @@ export function hostMemoryProblems(c: PlainConfig): string[] {
         const key = n.layer === "cl1" || n.layer === "dl1" ? `${layerKey}.heapMiB or .nodes` : `${layerKey}.heapMiB`;
         add(n.host, nodes.length * (n.heapMiB + JVM_OVERHEAD_MIB), `${n.layer} ${nodes.length} × (${n.heapMiB} heap + ${JVM_OVERHEAD_MIB}) MiB`, key);
     }
-    if (c.scitt.enabled) add(SCITT_HOST, c.scitt.memoryMiB, `scitt ${c.scitt.memoryMiB} MiB`, "chainfleet:scitt.memoryMiB");
-    const out: string[] = [];
-    for (const [host, h] of byHost) {
-        const type = typeOf(host);
-        const hostMiB = instanceMemoryMiB(type);
-        if (hostMiB === undefined || h.mib <= hostMiB - HOST_RESERVED_MIB) continue;
-        const typeKey = host === SCITT_HOST && c.scitt.instanceType ? "chainfleet:scitt.instanceType" : "chainfleet:hosts.instanceType";
-        out.push(`host "${host}" needs ${h.mib} MiB (${h.parts.join(" + ")}), more than ${type}'s ${hostMiB} MiB less ${HOST_RESERVED_MIB} MiB for the OS and Docker: ` +
-            `lower ${[...h.keys].join(" or ")}, place a layer on another host (chainfleet:ottochain.placement.*), or choose a larger ${typeKey} (got "${type}")`);
-    }
-    return out;
+    if (c.scitt.enabled) add(c.topology === "dev" ? DEV_HOST : SCITT_HOST, c.scitt.memoryMiB, `scitt ${c.scitt.memoryMiB} MiB`, "chainfleet:scitt.memoryMiB");
+    return byHost;
 }
