@@ -5,7 +5,7 @@ import { ChainfleetConfig } from "./config";
 import { secretOrGenerated } from "./devSecrets";
 import { deployMetagraph } from "./metagraph";
 import { Outputs } from "./outputs";
-import { DEV_HOST } from "./placement";
+import { DEV_HOST, ottochainShape } from "./placement";
 import { DEV_FIXED_MIB } from "./preflight";
 import { DockerHost } from "../components/platform/host";
 import { PostgresDatabase } from "../components/platform/postgres";
@@ -13,6 +13,8 @@ import { ScittLedger } from "../components/systems/scitt/scitt";
 import { WealthWarsBackend } from "../components/systems/wealthwars/wealthwars";
 import { LotteryOperator } from "../components/systems/lottery/lottery";
 import { NeoServiceLayer } from "../components/systems/neo/neo";
+import { genesisCsvs } from "../components/systems/ottochain/artifacts";
+import { DEV_GENESIS_BALANCE, devGenesis } from "../components/systems/ottochain/devGenesis";
 
 /** Systems with no public image: off in the dev stack file until you name your own image. */
 const NO_PUBLIC_IMAGE = { wealthwars: "Wealth Wars", lottery: "the lottery operator" } as const;
@@ -55,7 +57,17 @@ export function deployDev(c: ChainfleetConfig): Outputs {
     }
 
     if (c.ottochain.enabled) {
-        out.ottochain = deployMetagraph(c, { [DEV_HOST]: host }, secretOrGenerated(c, "ottochainKeystorePassword"));
+        const o = c.ottochain;
+        const password = secretOrGenerated(c, "ottochainKeystorePassword");
+        // The genesis CSVs that are absent are made once from a generated wallet; every node waits for it.
+        const genesis = devGenesis("ottochain-dev-genesis", host, {
+            sudo: host.sudo, sudoKeepingPassword: host.sudoKeeping(["CL_PASSWORD"]), image: o.image, jarsDir: o.jarsDir, keysDir: o.keysDir,
+            genesisDir: o.genesisDir, csvs: genesisCsvs(ottochainShape(c).selfHostedGlobalL0), keyAlias: o.keyAlias, balance: DEV_GENESIS_BALANCE,
+        }, password);
+        out.ottochain = {
+            ...deployMetagraph(c, { [DEV_HOST]: host }, password, { [DEV_HOST]: [genesis.command] }),
+            devGenesisWallet: { address: genesis.address, keystore: genesis.keystore },
+        };
     }
 
     if (c.lottery.enabled) {

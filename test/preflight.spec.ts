@@ -13,7 +13,9 @@ import {
 import { ottochainNodes } from "../stacks/placement";
 import { devNotices } from "../stacks/dev";
 import { buildConfig, defaultPlan, ofType, Overrides, planStack } from "./harness/graph";
-import { tempDir } from "./util/tools";
+import { run, shellProblems, stubBin, tempDir } from "./util/tools";
+import { secretEnvPreamble, secretEnvStdin } from "../components/platform/shell";
+import { DEV_GENESIS_BALANCE, DEV_GENESIS_WALLET, devGenesisScript } from "../components/systems/ottochain/devGenesis";
 
 /** The dev stack file plus overrides, loaded as the program loads it. */
 function devConfig(overrides: Overrides = {}): ChainfleetConfig {
@@ -303,5 +305,104 @@ describe("dev defaults a fresh machine can use", () => {
             "set chainfleet:wealthwars.image to your pinned image, or chainfleet:wealthwars.enabled to false"));
         assert.throws(() => devConfig({ "lottery.enabled": true }), /chainfleet:lottery\.image must be an image that exists/);
         assert.doesNotThrow(() => devConfig({ "lottery.enabled": true, "lottery.image": "example.org/lottery:1.0" }));
+    });
+});
+
+describe("dev genesis", () => {
+    const ADDRESS = "DAG4devGenesisStubAddress000000000000000";
+    /** A docker stub: cl-keytool makes the keystore in the -v …:/keys dir, cl-wallet prints a log line and then the address. */
+    const DOCKER = `keys=""; for a in "$@"; do case "$a" in *:/keys) keys=\${a%:/keys} ;; esac; done
+echo "docker $*" >> "$LOG"
+[ -n "\${CL_PASSWORD-}" ] || { echo "docker got no CL_PASSWORD" >&2; exit 3; }
+case "$*" in
+  *"cl-keytool.jar generate"*) echo keystore > "$keys/${DEV_GENESIS_WALLET}.p12"; echo "keystore written" ;;
+  *"cl-wallet.jar show-address"*) echo "12:00:00 INFO wallet loaded"; echo "$WALLET_SAYS" ;;
+  *) echo "unexpected docker call" >&2; exit 9 ;;
+esac`;
+
+    function setup() {
+        const dir = tempDir("chainfleet-genesis-");
+        const d = { jarsDir: path.join(dir, "jars"), keysDir: path.join(dir, "keys"), genesisDir: path.join(dir, "genesis"), log: path.join(dir, "docker.log") };
+        fs.mkdirSync(d.jarsDir);
+        fs.writeFileSync(d.log, "");
+        const script = devGenesisScript({
+            sudo: "", sudoKeepingPassword: "", image: "eclipse-temurin:21-jre-jammy", jarsDir: d.jarsDir, keysDir: d.keysDir, genesisDir: d.genesisDir,
+            csvs: ["gl0/genesis.csv", "ml0/genesis.csv"], keyAlias: "alias", balance: DEV_GENESIS_BALANCE,
+        });
+        const bin = stubBin({ docker: DOCKER });
+        /** Runs the script the way DockerHost.run does: the preamble, the secret on stdin. */
+        const go = (env: Record<string, string> = {}, password = "dev-password") => run("bash", ["-c", `${secretEnvPreamble(["CL_PASSWORD"])}\n${script}`], {
+            input: password ? secretEnvStdin({ CL_PASSWORD: password }) : "", env: { PATH: `${bin}:/usr/bin:/bin`, LOG: d.log, WALLET_SAYS: ADDRESS, ...env },
+        });
+        const calls = () => fs.readFileSync(d.log, "utf8").trim().split("\n").filter(Boolean);
+        return { ...d, script, go, calls };
+    }
+
+    it("is shellcheck-clean and holds no password", () => {
+        const { script } = setup();
+        assert.deepEqual(shellProblems(script), []);
+        assert.ok(!script.includes("dev-password"));
+    });
+
+    it("on a fresh machine: one keystore, its address funded in gl0 and ml0 genesis.csv, the address printed", () => {
+        const s = setup();
+        const r = s.go();
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stdout, `${ADDRESS}\n`);
+        const line = `${ADDRESS},${DEV_GENESIS_BALANCE}\n`;
+        assert.equal(fs.readFileSync(path.join(s.genesisDir, "gl0", "genesis.csv"), "utf8"), line);
+        assert.equal(fs.readFileSync(path.join(s.genesisDir, "ml0", "genesis.csv"), "utf8"), line);
+        assert.ok(fs.existsSync(path.join(s.keysDir, `${DEV_GENESIS_WALLET}.p12`)));
+        const calls = s.calls();
+        assert.equal(calls.length, 2, calls.join("\n"));
+        assert.match(calls[0], /--network none .*-e CL_KEYSTORE=\/keys\/dev-genesis-wallet\.p12 -e CL_KEYALIAS=alias -e CL_PASSWORD eclipse-temurin:21-jre-jammy java -jar \/jars\/cl-keytool\.jar generate$/);
+        assert.match(calls[1], /java -jar \/jars\/cl-wallet\.jar show-address$/);
+    });
+
+    it("once: a second run with both CSVs present makes nothing and calls no docker", () => {
+        const s = setup();
+        assert.equal(s.go().status, 0);
+        const before = s.calls().length;
+        const r = s.go();
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stdout, "");
+        assert.match(r.stderr, /gl0\/genesis\.csv, ml0\/genesis\.csv exist in .*; nothing made/);
+        assert.equal(s.calls().length, before);
+    });
+
+    it("never overwrites: a given CSV and an existing keystore are kept, only the absent CSV is written", () => {
+        const s = setup();
+        fs.mkdirSync(path.join(s.genesisDir, "gl0"), { recursive: true });
+        fs.writeFileSync(path.join(s.genesisDir, "gl0", "genesis.csv"), "DAGmine,5\n");
+        fs.mkdirSync(s.keysDir);
+        fs.writeFileSync(path.join(s.keysDir, `${DEV_GENESIS_WALLET}.p12`), "existing");
+        const r = s.go();
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(fs.readFileSync(path.join(s.genesisDir, "gl0", "genesis.csv"), "utf8"), "DAGmine,5\n");
+        assert.equal(fs.readFileSync(path.join(s.genesisDir, "ml0", "genesis.csv"), "utf8"), `${ADDRESS},${DEV_GENESIS_BALANCE}\n`);
+        assert.equal(fs.readFileSync(path.join(s.keysDir, `${DEV_GENESIS_WALLET}.p12`), "utf8"), "existing");
+        assert.ok(s.calls().every((c) => !c.includes("cl-keytool")), "no second keystore");
+    });
+
+    it("fails, writing nothing, when cl-wallet prints no address or no password was passed", () => {
+        const s = setup();
+        const r = s.go({ WALLET_SAYS: "Error while showing address." });
+        assert.notEqual(r.status, 0);
+        assert.match(r.stderr, /chainfleet: dev genesis: cl-wallet show-address printed no DAG address \(got "Error while showing address\."\)/);
+        assert.ok(!fs.existsSync(path.join(s.genesisDir, "ml0", "genesis.csv")));
+        const n = s.go({}, "");
+        assert.notEqual(n.status, 0);
+        assert.match(n.stderr, /CL_PASSWORD \(chainfleet:ottochainKeystorePassword\) was not passed/);
+    });
+
+    it("the dev plan registers it once, and every node's keystore waits for it", async () => {
+        const g = await defaultPlan("dev");
+        const gen = g.resources.filter((r) => r.name === "ottochain-dev-genesis");
+        assert.equal(gen.length, 1);
+        assert.deepEqual(gen[0].secretPaths.filter((p) => p.startsWith("stdin")), ["stdin"]);
+        const keygens = g.resources.filter((r) => r.type.startsWith("command:") && r.name.endsWith("-key"));
+        assert.equal(keygens.length, ottochainNodes(devConfig()).length);
+        for (const k of keygens) assert.ok(k.dependencies.includes(gen[0].urn), `${k.name} waits for the dev genesis`);
+        assert.ok(!JSON.stringify(gen[0].inputs.create).includes("CL_PASSWORD="), "no password in the command");
     });
 });
