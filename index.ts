@@ -11,7 +11,8 @@ for (const w of config.warnings) void pulumi.log.warn(w);
 
 async function main() {
     // Dev: the machine's checks, all reported at once, also before any resource is registered.
-    const mode = preflightMode(config, { ci: !!process.env.CI, preview: pulumi.runtime.isDryRun(), engine: pulumi.runtime.hasEngine() });
+    const ci = !!process.env.CI && !/^(0|false)$/i.test(process.env.CI);
+    const mode = preflightMode(config, { ci, preview: pulumi.runtime.isDryRun(), engine: pulumi.runtime.hasEngine() });
     if (mode !== "off") for (const w of preflightWarnings(mode, await preflight(config, realProbes))) void pulumi.log.warn(w);
     return config.topology === "dev" ? deployDev(config) : deployProd(config);
 }

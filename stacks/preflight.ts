@@ -264,7 +264,7 @@ export async function preflight(c: PlainConfig, probes: PreflightProbes, env: No
             }
             if (busy.length) {
                 report.problems.push(`${need.owner}: port${busy.length > 1 ? "s" : ""} ${busy.join(", ")} on ${need.address} ${busy.length > 1 ? "are" : "is"} not free for it (${need.key}): ` +
-                    `stop what holds ${busy.length > 1 ? "them" : "it"} (\`ss -ltnp\` shows it), or ${need.fix}`);
+                    `stop what holds ${busy.length > 1 ? "them" : "it"} (\`lsof -nP -iTCP:${busy[0].split(" ")[0]} -sTCP:LISTEN\` shows it), or ${need.fix}`);
             }
         }
     }

@@ -138,11 +138,11 @@ describe("dev preflight", () => {
         const busy = { "127.0.0.1:8001": "EADDRINUSE", "0.0.0.0:9000": "EADDRINUSE", "0.0.0.0:9312": "EADDRINUSE", "0.0.0.0:9311": "EACCES", "0.0.0.0:9201": "EADDRINUSE", "127.0.0.1:8080": "EADDRINUSE" };
         const r = await preflight(readyConfig(), fakeProbes({ busy }), SOCKET_ENV);
         assert.deepEqual(r.problems, [
-            "scitt: port 8001 (in use) on 127.0.0.1 is not free for it (chainfleet:scitt.port or .nodePort): stop what holds it (`ss -ltnp` shows it), or change chainfleet:scitt.port or .nodePort",
-            "neo: port 8080 (in use) on 127.0.0.1 is not free for it (chainfleet:neo.port): stop what holds it (`ss -ltnp` shows it), or change chainfleet:neo.port",
-            "ottochain gl0: port 9000 (in use) on 0.0.0.0 is not free for it (chainfleet:ottochain.globalL0.source): stop what holds it (`ss -ltnp` shows it), or use an external Global L0 (chainfleet:ottochain.globalL0.source: external; GL0's ports are fixed)",
-            "ottochain ml0: port 9201 (in use) on 0.0.0.0 is not free for it (chainfleet:ottochain.enabled): stop what holds it (`ss -ltnp` shows it), or set chainfleet:ottochain.enabled to false (ML0's ports are fixed)",
-            "ottochain cl1-1: ports 9311 (EACCES), 9312 (in use) on 0.0.0.0 are not free for it (chainfleet:ottochain.currencyL1.nodes): stop what holds them (`ss -ltnp` shows it), or lower chainfleet:ottochain.currencyL1.nodes (OttoChain's ports are fixed per node)",
+            "scitt: port 8001 (in use) on 127.0.0.1 is not free for it (chainfleet:scitt.port or .nodePort): stop what holds it (`lsof -nP -iTCP:8001 -sTCP:LISTEN` shows it), or change chainfleet:scitt.port or .nodePort",
+            "neo: port 8080 (in use) on 127.0.0.1 is not free for it (chainfleet:neo.port): stop what holds it (`lsof -nP -iTCP:8080 -sTCP:LISTEN` shows it), or change chainfleet:neo.port",
+            "ottochain gl0: port 9000 (in use) on 0.0.0.0 is not free for it (chainfleet:ottochain.globalL0.source): stop what holds it (`lsof -nP -iTCP:9000 -sTCP:LISTEN` shows it), or use an external Global L0 (chainfleet:ottochain.globalL0.source: external; GL0's ports are fixed)",
+            "ottochain ml0: port 9201 (in use) on 0.0.0.0 is not free for it (chainfleet:ottochain.enabled): stop what holds it (`lsof -nP -iTCP:9201 -sTCP:LISTEN` shows it), or set chainfleet:ottochain.enabled to false (ML0's ports are fixed)",
+            "ottochain cl1-1: ports 9311 (EACCES), 9312 (in use) on 0.0.0.0 are not free for it (chainfleet:ottochain.currencyL1.nodes): stop what holds them (`lsof -nP -iTCP:9311 -sTCP:LISTEN` shows it), or lower chainfleet:ottochain.currencyL1.nodes (OttoChain's ports are fixed per node)",
         ]);
     });
 
@@ -156,7 +156,7 @@ describe("dev preflight", () => {
         ];
         const r = await preflight(readyConfig(), fakeProbes({ busy, containers: ours }), SOCKET_ENV);
         assert.deepEqual(r.problems, [
-            "ottochain dl1-0: port 9400 (in use) on 0.0.0.0 is not free for it (chainfleet:ottochain.dataL1.nodes): stop what holds it (`ss -ltnp` shows it), or lower chainfleet:ottochain.dataL1.nodes (OttoChain's ports are fixed per node)",
+            "ottochain dl1-0: port 9400 (in use) on 0.0.0.0 is not free for it (chainfleet:ottochain.dataL1.nodes): stop what holds it (`lsof -nP -iTCP:9400 -sTCP:LISTEN` shows it), or lower chainfleet:ottochain.dataL1.nodes (OttoChain's ports are fixed per node)",
         ]);
     });
 
