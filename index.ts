@@ -5,11 +5,14 @@ import { loadConfig } from "./stacks/config";
 import { deployDev } from "./stacks/dev";
 import { preflight, preflightMode, preflightWarnings, realProbes } from "./stacks/preflight";
 import { deployProd } from "./stacks/prod";
+import { ensureReleaseJars } from "./stacks/releaseJars";
 
 const config = loadConfig(); // throws, naming every bad key, before any resource is registered
 for (const w of config.warnings) void pulumi.log.warn(w);
 
 async function main() {
+    // Dev: the pinned Tessellation release jars, downloaded and checked (a mismatch stops here).
+    for (const m of await ensureReleaseJars(config)) void pulumi.log.info(m);
     // Dev: the machine's checks, all reported at once, also before any resource is registered.
     const ci = !!process.env.CI && !/^(0|false)$/i.test(process.env.CI);
     const mode = preflightMode(config, { ci, preview: pulumi.runtime.isDryRun(), engine: pulumi.runtime.hasEngine() });
