@@ -11,6 +11,8 @@ import { q } from "../components/platform/shell";
 import { HEALTH_PROBES, HealthProbe } from "../components/platform/containerSpec";
 import { hostMemoryProblems, hostPortProblems, ottochainShape } from "./placement";
 import { artifactProblems } from "../components/systems/ottochain/artifacts";
+import { ACCESS_MODES } from "../components/platform/sshAccess";
+import { accessProblems, networkProblems, networkWarnings } from "./networkRules";
 
 export const NS = "chainfleet";
 
@@ -31,8 +33,30 @@ const hosts = section({
     ingressAllowedCidrs: z.array(cidr(), { error: "a list of IPv4 CIDRs" }).default(["10.0.0.0/8"]),
     /** Give the hosts a public IPv4 (off: they sit in private subnets behind NAT). */
     publicIp: bool().default(false),
-    /** Optional bastion ("user@host") through which the Docker provider and remote commands reach the hosts. */
+    /** Replaced by hosts.access (mode "jump" + jumpHost); kept only to say so when it is set. */
     bastion: text().optional(),
+    /**
+     * The deployer's path to the hosts (prod), used by the host commands and the Docker provider
+     * alike: "ssm" (Session Manager, no inbound port), "bastion" (one this program creates, reached
+     * from sshAllowedCidrs), "jump" (an existing jump host) or "direct" (the deployer is inside the network).
+     */
+    access: section({
+        mode: oneOf(ACCESS_MODES).default("ssm"),
+        /** mode jump: the existing jump host, "user@host" or "user@host:port". */
+        jumpHost: text().optional(),
+        /** mode bastion: EC2 type of the bastion. */
+        bastionInstanceType: str().default("t3.micro"),
+        /** Where the deployer keeps the key (from chainfleet:sshPrivateKey) and known_hosts; relative to the project. Default .chainfleet/ssh/<stack>. */
+        keyDir: text().optional(),
+        /**
+         * Pinned host keys, as known_hosts lines ("chainfleet-<label> ssh-ed25519 AAAA…", printed by the
+         * stack output access.knownHosts after the first up). Set: any other key is refused; unset: a
+         * host's key is recorded on first contact and a changed one refused.
+         */
+        knownHosts: z.array(str().regex(/^chainfleet-[a-z][a-z0-9-]* (ssh-ed25519|ecdsa-sha2-nistp256|ssh-rsa) [A-Za-z0-9+/=]+$/, {
+            error: 'a known_hosts line "chainfleet-<label> <key type> <base64 key>"',
+        }), { error: "a list of known_hosts lines" }).default([]),
+    }),
     /** EBS snapshot schedule of every host's data volume (prod): SCITT ledger, node data, keys, genesis. */
     snapshots: section({
         /** Hours between snapshots (one of 1, 2, 3, 4, 6, 8, 12, 24: what Data Lifecycle Manager accepts). */
@@ -45,7 +69,15 @@ const hosts = section({
 });
 
 const network = section({
-    /** VPC CIDR (prod). */
+    /** "create" a VPC for chainfleet, or deploy into an "existing" one (e.g. the Kubernetes cluster's). */
+    mode: oneOf(["create", "existing"]).default("create"),
+    /** mode existing: the VPC (vpc-…). */
+    vpcId: text().regex(/^vpc-[0-9a-f]{8,17}$/, { error: "a VPC id like vpc-0abc12345def67890" }).optional(),
+    /** mode existing: private subnets of the hosts and RDS (≥ 2, in different AZs). */
+    privateSubnetIds: z.array(text().regex(/^subnet-[0-9a-f]{8,17}$/, { error: "a subnet id like subnet-0abc12345def67890" }), { error: "a list of subnet ids" }).default([]),
+    /** mode existing: public subnets (the bastion's, with hosts.access.mode bastion). */
+    publicSubnetIds: z.array(text().regex(/^subnet-[0-9a-f]{8,17}$/, { error: "a subnet id like subnet-0abc12345def67890" }), { error: "a list of subnet ids" }).default([]),
+    /** VPC CIDR (prod): of the VPC to create, or (mode existing) the existing VPC's own, checked against it. */
     cidr: cidr().default("10.40.0.0/16"),
     /** Availability zones to span (≥ 2 for RDS Multi-AZ). */
     availabilityZones: int(2, 6).default(2),
@@ -60,6 +92,10 @@ const kubernetes = section({
     context: text().optional(),
     /** Namespace of the ingress controller allowed through NetworkPolicies. */
     ingressNamespace: str().default("ingress-nginx"),
+    /** CIDRs the cluster's pods reach RDS from (its pod or node CIDRs), added to the VPC's own CIDR. */
+    clusterCidrs: z.array(cidr(), { error: "a list of IPv4 CIDRs" }).default([]),
+    /** The cluster's node or pod security group (sg-…), admitted to RDS (same or peered VPC). */
+    clusterSecurityGroupId: text().regex(/^sg-[0-9a-f]{8,17}$/, { error: "a security group id like sg-0abc12345def67890" }).optional(),
 });
 
 const scitt = section({
@@ -510,6 +546,7 @@ function crossRules(c: PlainConfig): string[] {
     out.push(...hostMemoryProblems(c));
     for (const key of ["jarsSource", "genesisSource"] as const) {
         if (c.topology === "dev" && c.ottochain[key] !== undefined) {
+    out.push(...accessProblems(c), ...networkProblems(c));
             out.push(`${NS}:ottochain.${key} must be unset in dev: dev nodes read jarsDir and genesisDir on this machine directly (got "${c.ottochain[key]}")`);
         }
     }
@@ -531,7 +568,7 @@ export function lotteryForm(c: Pick<PlainConfig, "lottery" | "topology">): "cont
 }
 
 function warningsOf(c: PlainConfig): string[] {
-    const w: string[] = [];
+    const w: string[] = [...networkWarnings(c)];
     if (c.ottochain.enabled) {
         for (const layer of ["currencyL1", "dataL1"] as const) {
             const n = c.ottochain[layer].nodes;

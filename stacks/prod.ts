@@ -3,6 +3,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ChainfleetConfig, lotteryForm, scittInstanceType } from "./config";
+import { accessOutputs, deployerAccess } from "./access";
 import { deployMetagraph } from "./metagraph";
 import { Outputs } from "./outputs";
 import { ottochainNodes, ottochainShape, prodHostPorts, SCITT_HOST } from "./placement";
@@ -25,13 +26,19 @@ function must(c: ChainfleetConfig, key: keyof ChainfleetConfig["secrets"]): pulu
 
 export function deployProd(c: ChainfleetConfig): Outputs {
     const out: Outputs = { topology: "prod" };
-    const net = new Network("chainfleet", c.network);
-    const inVpc = [c.network.cidr];
+    const n = c.network;
+    const net = n.mode === "existing"
+        ? new Network("chainfleet", { mode: "existing", vpcId: n.vpcId!, cidr: n.cidr, privateSubnetIds: n.privateSubnetIds, publicSubnetIds: n.publicSubnetIds })
+        : new Network("chainfleet", { mode: "create", cidr: n.cidr, availabilityZones: n.availabilityZones, natGateways: n.natGateways });
+    const inVpc = [n.cidr];
+    const prodHosts = [...prodHostPorts(c).entries()];
+    // The deployer's path to the hosts (SSM, a bastion, a jump host or direct): one for commands and Docker.
+    const deployer = prodHosts.length > 0 ? deployerAccess(c, pulumi.getStack(), net, must(c, "sshPrivateKey")) : undefined;
 
     // Docker hosts: one per placement label, each opening only its services' port ranges.
     const hosts: Record<string, DockerHost> = {};
-    [...prodHostPorts(c).entries()].forEach(([label, ranges], i) => {
-        const az = i % c.network.availabilityZones;
+    prodHosts.forEach(([label, ranges], i) => {
+        const az = i % net.privateSubnetIds.length;
         const extraScitt = label === SCITT_HOST ? c.scitt.allowedCidrs : [];
         hosts[label] = new DockerHost(`host-${label}`, {
             kind: "ec2",
@@ -39,8 +46,8 @@ export function deployProd(c: ChainfleetConfig): Outputs {
                 vpcId: net.vpcId, subnetId: net.privateSubnetIds[az], availabilityZone: net.azs[az],
                 instanceType: label === SCITT_HOST ? scittInstanceType(c) : c.hosts.instanceType,
                 amdSevSnp: label === SCITT_HOST && c.scitt.platform === "snp", sshUser: c.hosts.sshUser, sshPublicKey: c.hosts.sshPublicKey!,
-                sshPrivateKey: must(c, "sshPrivateKey"), sshAllowedCidrs: c.hosts.sshAllowedCidrs, publicIp: c.hosts.publicIp,
-                dataVolumeGiB: c.hosts.dataVolumeGiB, retainData: c.retainData, bastion: c.hosts.bastion,
+                label, access: deployer!.access, sshIngress: deployer!.sshIngress, publicIp: c.hosts.publicIp,
+                dataVolumeGiB: c.hosts.dataVolumeGiB, retainData: c.retainData,
                 ingress: ranges.map((r) => ({
                     fromPort: r.fromPort, toPort: r.toPort, protocol: "tcp" as const, description: r.owner,
                     cidrs: [...new Set([...inVpc, ...c.hosts.ingressAllowedCidrs, ...extraScitt])],
@@ -48,6 +55,14 @@ export function deployProd(c: ChainfleetConfig): Outputs {
             },
         });
     });
+
+    if (deployer) out.access = accessOutputs(c, deployer, hosts);
+    // What RDS admits from the cluster: the VPC's CIDR (pods on the VPC CNI) plus the cluster's own.
+    const rdsAdmits = {
+        cidrs: [...new Set([...inVpc, ...c.kubernetes.clusterCidrs])],
+        securityGroupIds: c.kubernetes.clusterSecurityGroupId ? [c.kubernetes.clusterSecurityGroupId] : [],
+    };
+    out.network = { mode: n.mode, vpcId: net.vpcId, vpcCidr: n.cidr, rdsAdmits };
 
     // Every host's data volume (tagged chainfleet:data) on one snapshot schedule.
     if (Object.keys(hosts).length > 0) {
@@ -71,7 +86,9 @@ export function deployProd(c: ChainfleetConfig): Outputs {
         kube = { provider, namespace: c.kubernetes.namespace, after: [ns] };
     }
     const rds = (name: string, database: string, d: ChainfleetConfig["wealthwars"]["database"]) => new PostgresDatabase(name, {
-        kind: "rds", vpcId: net.vpcId, privateSubnetIds: net.privateSubnetIds, allowedCidrs: inVpc, database, user: database,
+        // The cluster reaches RDS from its own CIDRs or security group (kubernetes.clusterCidrs / .clusterSecurityGroupId).
+        kind: "rds", vpcId: net.vpcId, privateSubnetIds: net.privateSubnetIds, database, user: database,
+        allowedCidrs: rdsAdmits.cidrs, allowedSecurityGroupIds: rdsAdmits.securityGroupIds,
         instanceClass: d.instanceClass, allocatedStorageGiB: d.allocatedStorageGiB, engineVersion: d.engineVersion,
         backupRetentionDays: d.backupRetentionDays, retainData: c.retainData,
     });

@@ -1,14 +1,11 @@
 // Every config rule has a failing case whose message is checked (key, value, rule).
 import { strict as assert } from "assert";
-import { ConfigError, ConfigSource, loadConfig } from "../stacks/config";
-import { buildConfig, FAKE_PROD_SECRETS, Overrides } from "./harness/graph";
+import { expectProblem, load, problems } from "./harness/configLoad";
+import { FAKE_PROD_SECRETS } from "./harness/graph";
 import { decodeEncryptionKey } from "../stacks/rules";
 import * as fs from "fs";
 import * as path from "path";
 import { run, stubBin, tempDir } from "./util/tools";
-
-/** Stack names as a user might choose them: the hint must name the user's stack, not the topology. */
-const STACK_NAMES = { dev: "alice-dev", prod: "org/chainfleet/production" } as const;
 
 /**
  * A `pulumi` stub that parses `config set` like cobra: flags until `--`, positionals after it;
@@ -24,29 +21,6 @@ done
 [ \${#pos[@]} -ge 1 ] && [ \${#pos[@]} -le 2 ] || { echo "accepts 1 or 2 args, received \${#pos[@]}" >&2; exit 2; }
 value="\${pos[1]-$(cat)}"
 printf 'stack=%s secret=%s key=%s value=%s\n' "$stack" "$secret" "\${pos[0]}" "$value"`;
-
-/** Loads config the way the program does, from a stack file plus overrides, without Pulumi. */
-function load(stack: "dev" | "prod", overrides: Overrides = {}, secrets?: Record<string, string>, plainKeys: string[] = []) {
-    const { config, secretKeys } = buildConfig(stack, overrides, secrets ?? (stack === "prod" ? FAKE_PROD_SECRETS : {}));
-    const secret = new Set(secretKeys.filter((k) => !plainKeys.includes(k)));
-    const source: ConfigSource = { all: () => config, isSecret: (k) => secret.has(k), stackName: () => STACK_NAMES[stack] };
-    return loadConfig(source);
-}
-
-function problems(stack: "dev" | "prod", overrides: Overrides = {}, secrets?: Record<string, string>, plainKeys: string[] = []): string[] {
-    try {
-        load(stack, overrides, secrets, plainKeys);
-    } catch (e) {
-        if (e instanceof ConfigError) return e.problems;
-        throw e;
-    }
-    return [];
-}
-
-function expectProblem(list: string[], expected: string | RegExp): void {
-    const hit = list.some((p) => (typeof expected === "string" ? p === expected : expected.test(p)));
-    assert.ok(hit, `expected a problem matching ${expected}, got:\n${list.join("\n")}`);
-}
 
 describe("stack config", () => {
     it("accepts both real stack files", () => {

@@ -126,8 +126,11 @@ describe("graph details", () => {
         assert.ok(data.protect && data.retainOnDelete);
         const instance = byName(g, "host-a-instance");
         assert.deepEqual(instance.ignoreChanges, ["ami"]);
-        const key = byName(g, "host-a-engine-ready");
-        assert.ok(key.secretPaths.some((p) => p.startsWith("connection")), "the ssh key is secret");
+        // The ssh key is in no input at all: the program writes it to the access dir, ssh reads it there.
+        const ready = byName(g, "host-a-engine-ready");
+        assert.match(String(ready.inputs.create), /-i \.chainfleet\/ssh\/prod\/id_chainfleet /);
+        const key = FAKE_PROD_SECRETS.sshPrivateKey.split("\n")[1];
+        assert.ok(g.resources.every((r) => !JSON.stringify(r.inputs).includes(key)), "the ssh key appears in an input");
         const db = byName(g, "neo-db-db");
         assert.ok(db.secretPaths.includes("password"));
         assert.match(byName(g, "ottochain-gl0-container").provider ?? "", /host-a-docker/);

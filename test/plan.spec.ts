@@ -13,7 +13,10 @@ describe("offline plan", () => {
     it("prints a tree with what each resource waits for", async () => {
         const text = renderTree(await defaultPlan("prod"));
         assert.match(text, /▸ chainfleet:ottochain:Metagraph {2}ottochain/);
-        assert.match(text, /\+ command:remote:Command {2}ottochain-ml0-ready/);
+        assert.match(text, /\+ command:local:Command {2}ottochain-ml0-ready/);
+        // The paths a reviewer checks: deployer → SSM → every host, cluster → RDS.
+        for (const h of ["a", "b", "c", "scitt"]) assert.match(text, new RegExp(`deployer → SSM Session Manager → host ${h} \\(host-${h}-instance-id\\):22`));
+        assert.match(text, /cluster \(10\.40\.0\.0\/16, 10\.100\.0\.0\/16\) → RDS:5432 \[network create\]/);
         assert.match(text, /waits for: .*ottochain-gl0-ready/);
         assert.match(text, /prod: \d+ resources in \d+ components/);
     });

@@ -6,7 +6,7 @@ import { portCollisions, restartArgs, healthcheckArgs, envLines, httpHealthcheck
 import { postgresUrl, isPlainIdentifier } from "../components/platform/pgUrl";
 import { subnetCidrs } from "../components/platform/network";
 import { dockerHostUserData, daemonJson } from "../components/platform/cloudInit";
-import { engineReadyScript, hostIngressRules, dockerSshOpts } from "../components/platform/host";
+import { engineReadyScript, hostIngressRules } from "../components/platform/host";
 import { q, cmd, exportLines } from "../components/platform/shell";
 import * as kube from "../components/platform/kubeSpec";
 import { isPinnedImage } from "../stacks/schema";
@@ -104,13 +104,17 @@ describe("network", () => {
 });
 
 describe("docker host", () => {
-    it("opens SSH only to the allowed CIDRs and only the declared ports", () => {
-        const rules = hostIngressRules({ sshAllowedCidrs: ["10.1.0.0/16"], ingress: [{ fromPort: 9000, toPort: 9001, protocol: "tcp", cidrs: ["10.0.0.0/8"], description: "gl0" }] });
+    it("opens SSH only where the deployer's path comes in, and only the declared ports", () => {
+        const gl0 = { fromPort: 9000, toPort: 9001, protocol: "tcp" as const, cidrs: ["10.0.0.0/8"], description: "gl0" };
+        const rules = hostIngressRules({ sshIngress: { cidrs: ["10.1.0.0/16"] }, ingress: [gl0] });
         assert.deepEqual(rules.map((r) => [r.fromPort, r.toPort, r.cidrs]), [[22, 22, ["10.1.0.0/16"]], [9000, 9001, ["10.0.0.0/8"]]]);
-        assert.deepEqual(hostIngressRules({ sshAllowedCidrs: [], ingress: [] }), []);
+        // SSM: no port 22 at all; a bastion: 22 from its security group only, never from a CIDR.
+        assert.deepEqual(hostIngressRules({ sshIngress: undefined, ingress: [gl0] }).map((r) => r.fromPort), [9000]);
+        const viaBastion = hostIngressRules({ sshIngress: { securityGroupId: "sg-0bastion" }, ingress: [] });
+        assert.deepEqual(viaBastion.map((r) => [r.fromPort, r.cidrs, r.securityGroupIds]), [[22, [], ["sg-0bastion"]]]);
+        assert.deepEqual(hostIngressRules({ sshIngress: { cidrs: [] }, ingress: [] }), []);
         const sg = { type: "aws:ec2/securityGroup:SecurityGroup", name: "sg", props: { ingress: rules.map((r) => ({ ...r, cidrBlocks: r.cidrs })) } };
         assert.deepEqual(violations(sg), []);
-        assert.deepEqual(dockerSshOpts("ops@bastion").slice(-2), ["-J", "ops@bastion"]);
     });
 
     it("cloud-init and the engine check pass bash -n and shellcheck", () => {

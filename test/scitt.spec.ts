@@ -388,8 +388,10 @@ describe("SCITT graph", () => {
         fs.writeFileSync(file, "{}");
         const g = await planStack("prod", { "scitt.attestationConfigSource": file });
         const copy = byName(g, "scitt-attestation-config");
-        assert.equal(copy.type, "command:remote:CopyToRemote");
-        assert.equal(copy.inputs.remotePath, "/data/scitt/attestation.json");
+        // Copied with scp over the deployer's ssh path, again whenever the file's content changes.
+        assert.equal(copy.type, "command:local:Command");
+        assert.match(String(copy.inputs.create), /^scp .* -- \S+attestation\.json ec2-user@host-scitt-instance-id:\/data\/scitt\/attestation\.json$/);
+        assert.deepEqual(copy.inputs.triggers, [crypto.createHash("sha256").update("{}").digest("hex")]);
         assert.ok(dependsOnTransitively(g, byName(g, "scitt-container"), copy), "the node starts after its attestation config is on the host");
         assert.ok(dependsOnTransitively(g, copy, byName(g, "scitt-attestation-dir")));
     });

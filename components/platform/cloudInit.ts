@@ -46,6 +46,16 @@ mkdir -p ${q(c.dataDir)}
 uuid=$(blkid -s UUID -o value "$dev")
 grep -q "$uuid" /etc/fstab || echo "UUID=$uuid ${c.dataDir} xfs defaults,nofail 0 2" >> /etc/fstab
 mount -a
+# ssh host keys live on the data volume: a replacement host answers with the key the deployer
+# recorded (known_hosts, HostKeyAlias chainfleet-<label>) instead of a new one it must refuse.
+keys=${q(c.dataDir)}/.chainfleet/ssh-host-keys
+if compgen -G "$keys/ssh_host_*_key" >/dev/null; then
+  cp -p "$keys"/ssh_host_* /etc/ssh/
+  systemctl restart sshd
+else
+  install -d -m 0700 "$keys"
+  cp -p /etc/ssh/ssh_host_* "$keys"/
+fi
 `
         : "";
     return `#!/bin/bash

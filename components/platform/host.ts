@@ -1,6 +1,9 @@
 // DockerHost: where containers run. "local" is this machine's engine; "ec2" is an EC2 instance
-// with Docker from cloud-init, reached by the Docker provider over ssh:// once a retrying remote
-// check proves the engine answers.
+// with Docker from cloud-init, reached over the deployer's ssh path (sshAccess.ts: SSM, a bastion,
+// a jump host or direct) by both the Docker provider and the host commands, once a retrying check
+// from the deployer proves the engine answers.
+import { createHash } from "crypto";
+import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
@@ -8,6 +11,7 @@ import * as command from "@pulumi/command";
 import { dockerHostUserData } from "./cloudInit";
 import { cmd, secretEnvPreamble, secretEnvStdin } from "./shell";
 import { dependsOnList } from "./options";
+import { copyCommand, dockerSshUrl, knownHostsLine, remoteScriptCommand, SshAccess, sshOptions, waitForHostCommand } from "./sshAccess";
 
 /** Options of DockerHost.run. */
 export type RunOptions = pulumi.CustomResourceOptions & {
@@ -30,7 +34,12 @@ export interface HostIngress {
     description: string;
 }
 
+/** Who may reach a host's sshd: CIDRs (jump, direct), a bastion's security group, or nobody (SSM). */
+export type SshIngress = { cidrs: string[] } | { securityGroupId: pulumi.Input<string> } | undefined;
+
 export interface Ec2HostArgs {
+    /** Placement label of the host (a, b, scitt, …): its host key is recorded under chainfleet-<label>. */
+    label: string;
     vpcId: pulumi.Input<string>;
     /** Subnet of the host (private unless publicIp). */
     subnetId: pulumi.Input<string>;
@@ -41,10 +50,13 @@ export interface Ec2HostArgs {
     sshUser: string;
     /** OpenSSH public key installed for sshUser. */
     sshPublicKey: string;
-    /** Private half, a secret: used by remote commands. The Docker provider uses the ssh agent. */
-    sshPrivateKey: pulumi.Input<string>;
-    /** CIDRs allowed to SSH in (never the world). */
-    sshAllowedCidrs: string[];
+    /**
+     * The deployer's path to the host (mode, key and known_hosts directory, jump host), shared by
+     * the host commands and the Docker provider. Resolves only once the key file is written.
+     */
+    access: pulumi.Input<SshAccess>;
+    /** Who may reach port 22 (see SshIngress). */
+    sshIngress: SshIngress;
     /** Ports the placed services publish. */
     ingress: HostIngress[];
     /** Give the host a public IPv4 (only for hosts that are an ingress by design). */
@@ -53,8 +65,6 @@ export interface Ec2HostArgs {
     dataVolumeGiB: number;
     /** Keep the data volume on destroy (default true). */
     retainData: boolean;
-    /** Optional "user@host" jump host for ssh. */
-    bastion?: string;
     /** Extra user-data shell (e.g. Nitro Enclaves set-up). */
     extraUserData?: pulumi.Input<string>;
     /** Extra IAM policy ARNs for the instance role (least privilege: only what placed services need). */
@@ -81,12 +91,6 @@ export interface DockerHostArgs {
 /** Where the data volume is mounted on EC2 hosts. */
 export const EC2_DATA_DIR = "/data";
 
-/** Docker CLI options for reaching an EC2 host over ssh (the agent holds the key). */
-export function dockerSshOpts(bastion?: string): string[] {
-    const opts = ["-o", "StrictHostKeyChecking=accept-new", "-o", "ServerAliveInterval=30"];
-    return bastion ? [...opts, "-J", bastion] : opts;
-}
-
 /** The remote check that gates the Docker provider: retries until `docker info` answers. */
 export function engineReadyScript(timeoutSeconds: number): string {
     return [
@@ -98,6 +102,8 @@ export function engineReadyScript(timeoutSeconds: number): string {
         "  sleep 5",
         "done",
         "sg docker -c \"docker version --format '{{.Server.Version}}'\"",
+        // The host key the deployer recorded, printed for pinning (chainfleet:hosts.access.knownHosts).
+        "cat /etc/ssh/ssh_host_ed25519_key.pub",
     ].join("\n");
 }
 
@@ -114,7 +120,14 @@ export class DockerHost extends pulumi.ComponentResource {
     readonly instance?: aws.ec2.Instance;
     readonly securityGroup?: aws.ec2.SecurityGroup;
     readonly dataVolume?: aws.ebs.Volume;
-    private readonly connection?: pulumi.Output<command.types.input.remote.ConnectionArgs>;
+    /** ec2: what ssh connects to (the instance id over SSM, else its private address). */
+    readonly sshTarget?: pulumi.Output<string>;
+    /** ec2: the known_hosts line of the host key the engine check saw (to pin in hosts.access.knownHosts). */
+    readonly knownHost?: pulumi.Output<string>;
+    /** ec2: a script → the local command that runs it on the host over the deployer's ssh path. */
+    private readonly remoteLine?: (script: pulumi.Input<string>) => pulumi.Output<string>;
+    /** ec2: local file, remote path → the local scp command. */
+    private readonly copyLine?: (localPath: string, remotePath: string) => pulumi.Output<string>;
 
     constructor(name: string, args: DockerHostArgs, opts?: pulumi.ComponentResourceOptions) {
         super("chainfleet:platform:DockerHost", name, {}, opts);
@@ -132,31 +145,37 @@ export class DockerHost extends pulumi.ComponentResource {
             this.securityGroup = built.securityGroup;
             this.dataVolume = built.dataVolume;
             this.address = built.instance.privateIp;
-            this.connection = pulumi.output({
-                host: built.instance.privateIp,
-                user: e.sshUser,
-                privateKey: pulumi.secret(e.sshPrivateKey),
-                ...(e.bastion ? { proxy: { host: e.bastion.split("@")[1], user: e.bastion.split("@")[0], privateKey: pulumi.secret(e.sshPrivateKey) } } : {}),
-            });
-            this.ready = new command.remote.Command(`${name}-engine-ready`, {
-                connection: this.connection,
-                create: engineReadyScript(e.readyTimeoutSeconds ?? 600),
+            // SSM sessions name the instance; every other path connects to its private address.
+            const target = pulumi.all([e.access, built.instance.id, built.instance.privateIp]).apply(([a, id, ip]) => (a.mode === "ssm" ? id : ip));
+            this.sshTarget = target;
+            this.remoteLine = (script) => pulumi.all([e.access, target, script]).apply(([a, t, s]) => remoteScriptCommand(a, e.label, e.sshUser, t, s));
+            this.copyLine = (local, remote) => pulumi.all([e.access, target]).apply(([a, t]) => copyCommand(a, e.label, e.sshUser, t, local, remote));
+            const timeout = e.readyTimeoutSeconds ?? 600;
+            const ready = new command.local.Command(`${name}-engine-ready`, {
+                create: pulumi.all([e.access, target]).apply(([a, t]) => waitForHostCommand(a, e.label, e.sshUser, t, engineReadyScript(timeout), timeout)),
+                interpreter: ["/bin/bash", "-c"],
                 triggers: [built.instance.id],
             }, { parent: this, dependsOn: [built.attachment] });
+            this.ready = ready;
+            this.knownHost = ready.stdout.apply((out) => {
+                const key = out.trim().split("\n").pop() ?? "";
+                return /^ssh-ed25519 /.test(key) ? knownHostsLine(e.label, key) : "";
+            });
             this.provider = new docker.Provider(`${name}-docker`, {
-                host: pulumi.interpolate`ssh://${e.sshUser}@${built.instance.privateIp}`,
-                sshOpts: dockerSshOpts(e.bastion),
+                host: pulumi.all([e.access, target]).apply(([a, t]) => dockerSshUrl(a, e.sshUser, t)),
+                sshOpts: pulumi.output(e.access).apply((a) => sshOptions(a, e.label)),
             }, { parent: this, dependsOn: [this.ready] });
         }
         this.registerOutputs({ address: this.address, dataDir: this.dataDir });
     }
 
     /**
-     * Runs a script on this host: locally with bash in dev, over SSH in prod. The script holds no
-     * secret: secrets go in `secretEnv`, delivered on stdin and exported by a preamble (sshd often
-     * refuses SetEnv, and the command string ends up in error text and logs).
+     * Runs a script on this host: locally with bash in dev, over the deployer's ssh path in prod
+     * (sshAccess.ts). The script holds no secret: secrets go in `secretEnv`, delivered on stdin and
+     * exported by a preamble (sshd often refuses SetEnv, and the command string ends up in error
+     * text and logs).
      */
-    run(name: string, script: pulumi.Input<string>, opts: RunOptions = {}): command.local.Command | command.remote.Command {
+    run(name: string, script: pulumi.Input<string>, opts: RunOptions = {}): command.local.Command {
         const { triggers, deleteScript, secretEnv, ...resourceOpts } = opts;
         const o = this.onHost(resourceOpts);
         const names = Object.keys(secretEnv ?? {}).sort();
@@ -164,10 +183,10 @@ export class DockerHost extends pulumi.ComponentResource {
         const stdin = names.length > 0
             ? pulumi.secret(pulumi.all(names.map((k) => pulumi.output(secretEnv![k]))).apply((vals) => secretEnvStdin(Object.fromEntries(names.map((k, i) => [k, vals[i]])))))
             : undefined;
-        if (this.kind === "local") {
-            return new command.local.Command(name, { create, delete: deleteScript, stdin, interpreter: ["/bin/bash", "-c"], triggers }, o);
-        }
-        return new command.remote.Command(name, { connection: this.connection!, create, delete: deleteScript, stdin, triggers }, o);
+        const onHost = this.remoteLine ?? ((s: pulumi.Input<string>) => pulumi.output(s));
+        return new command.local.Command(name, {
+            create: onHost(create), delete: deleteScript === undefined ? undefined : onHost(deleteScript), stdin, interpreter: ["/bin/bash", "-c"], triggers,
+        }, o);
     }
 
     /**
@@ -178,11 +197,15 @@ export class DockerHost extends pulumi.ComponentResource {
         return this.kind === "ec2" ? `sudo --preserve-env=${names.join(",")} ` : "";
     }
 
-    /** Copies a local file to a path on an EC2 host (SFTP as the login user). */
-    copyFile(name: string, localPath: string, remotePath: string, opts: pulumi.CustomResourceOptions = {}): command.remote.CopyToRemote {
-        if (this.kind !== "ec2") throw new Error(`${name}: files are copied only to EC2 hosts (dev uses the local paths directly)`);
-        return new command.remote.CopyToRemote(name, {
-            connection: this.connection!, source: new pulumi.asset.FileAsset(localPath), remotePath,
+    /**
+     * Copies a local file to a path on an EC2 host (scp as the login user, over the same path as
+     * the host commands); copied again when the file's content (its SHA-256) or the path changes.
+     */
+    copyFile(name: string, localPath: string, remotePath: string, opts: pulumi.CustomResourceOptions = {}): command.local.Command {
+        if (!this.copyLine) throw new Error(`${name}: files are copied only to EC2 hosts (dev uses the local paths directly)`);
+        const digest = createHash("sha256").update(fs.readFileSync(localPath)).digest("hex");
+        return new command.local.Command(name, {
+            create: this.copyLine(localPath, remotePath), interpreter: ["/bin/bash", "-c"], triggers: [digest],
         }, this.onHost(opts));
     }
 
@@ -203,12 +226,18 @@ export class DockerHost extends pulumi.ComponentResource {
     }
 }
 
-/** The security group rules of a host, as plain data (tested without mocks). */
-export function hostIngressRules(e: Pick<Ec2HostArgs, "sshAllowedCidrs" | "ingress">): HostIngress[] {
-    const rules: HostIngress[] = [];
-    if (e.sshAllowedCidrs.length > 0) {
-        rules.push({ fromPort: 22, toPort: 22, protocol: "tcp", cidrs: e.sshAllowedCidrs, description: "ssh for the Docker provider and host commands" });
-    }
+/** A security group ingress rule: from CIDRs, or from the members of other security groups. */
+export type IngressRule = Omit<HostIngress, "cidrs"> & { cidrs: string[]; securityGroupIds?: pulumi.Input<string>[] };
+
+/**
+ * The security group rules of a host, as plain data (tested without mocks): ssh only from where
+ * the deployer's path comes in (nothing with SSM), then the ports its services publish.
+ */
+export function hostIngressRules(e: Pick<Ec2HostArgs, "sshIngress" | "ingress">): IngressRule[] {
+    const rules: IngressRule[] = [];
+    const ssh = { fromPort: 22, toPort: 22, protocol: "tcp" as const, description: "ssh for the Docker provider and host commands" };
+    if (e.sshIngress && "cidrs" in e.sshIngress && e.sshIngress.cidrs.length > 0) rules.push({ ...ssh, cidrs: e.sshIngress.cidrs });
+    if (e.sshIngress && "securityGroupId" in e.sshIngress) rules.push({ ...ssh, cidrs: [], securityGroupIds: [e.sshIngress.securityGroupId], description: "ssh from the bastion only" });
     for (const r of e.ingress) if (r.cidrs.length > 0) rules.push(r);
     return rules;
 }
@@ -218,7 +247,10 @@ function buildEc2Host(parent: DockerHost, name: string, e: Ec2HostArgs) {
     const securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
         vpcId: e.vpcId,
         description: `chainfleet Docker host ${name}: only the ports its services publish`,
-        ingress: hostIngressRules(e).map((r) => ({ fromPort: r.fromPort, toPort: r.toPort, protocol: r.protocol, cidrBlocks: r.cidrs, description: r.description })),
+        ingress: hostIngressRules(e).map((r) => ({
+            fromPort: r.fromPort, toPort: r.toPort, protocol: r.protocol, description: r.description,
+            ...(r.securityGroupIds ? { securityGroups: r.securityGroupIds } : { cidrBlocks: r.cidrs }),
+        })),
         egress: [{ fromPort: 0, toPort: 0, protocol: "-1", cidrBlocks: ["0.0.0.0/0"], description: "updates, images, peers" }],
         tags: { Name: `${name}-sg` },
     }, opts);

@@ -1,8 +1,24 @@
-// Network (prod): a VPC across ≥ 2 AZs with public and private subnets and NAT.
+// Network (prod): a VPC across ≥ 2 AZs with public and private subnets and NAT, created here or
+// an existing one (typically the Kubernetes cluster's, so RDS and the hosts share its network).
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 
+export interface ExistingNetworkArgs {
+    mode: "existing";
+    vpcId: string;
+    /**
+     * The VPC's CIDR as configured: the hosts' and RDS' ingress rules are written from it, so it is
+     * checked against the VPC itself (a mismatch fails the preview naming both).
+     */
+    cidr: string;
+    /** Private subnets (≥ 2, in different AZs: RDS Multi-AZ needs two). */
+    privateSubnetIds: string[];
+    /** Public subnets (the bastion's; may be empty otherwise). */
+    publicSubnetIds: string[];
+}
+
 export interface NetworkArgs {
+    mode?: "create";
     /** VPC CIDR, /16 to /24. */
     cidr: string;
     /** AZs to span, ≥ 2. */
@@ -32,8 +48,34 @@ export class Network extends pulumi.ComponentResource {
     readonly privateSubnetIds: pulumi.Output<string>[];
     readonly azs: pulumi.Output<string>[];
 
-    constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: NetworkArgs | ExistingNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("chainfleet:platform:Network", name, {}, opts);
+        if (args.mode === "existing") {
+            this.cidr = args.cidr;
+            const vpc = aws.ec2.getVpcOutput({ id: args.vpcId }, { parent: this });
+            // Ingress rules are computed from network.cidr: refuse to plan them against another VPC.
+            const checked = vpc.cidrBlock.apply((actual) => {
+                if (actual !== args.cidr) {
+                    throw new Error(`chainfleet:network.cidr must be the CIDR of chainfleet:network.vpcId ${args.vpcId} (got "${args.cidr}", the VPC has "${actual}")`);
+                }
+                return args.vpcId;
+            });
+            this.vpcId = checked;
+            const subnet = (id: string) => aws.ec2.getSubnetOutput({ id }, { parent: this });
+            const privates = args.privateSubnetIds.map(subnet);
+            this.azs = privates.map((s) => s.availabilityZone);
+            const spread = pulumi.all(this.azs).apply((zones) => {
+                if (new Set(zones).size < 2) throw new Error(`chainfleet:network.privateSubnetIds must span ≥ 2 availability zones for RDS Multi-AZ (got ${args.privateSubnetIds.join(", ")}, all in ${zones[0]})`);
+                return zones;
+            });
+            this.privateSubnetIds = privates.map((s) => pulumi.all([s.id, s.vpcId, checked, spread]).apply(([id, vpcId]) => {
+                if (vpcId !== args.vpcId) throw new Error(`chainfleet:network.privateSubnetIds: subnet ${id} is in ${vpcId}, not in chainfleet:network.vpcId ${args.vpcId}`);
+                return id;
+            }));
+            this.publicSubnetIds = args.publicSubnetIds.map((id) => pulumi.output(id));
+            this.registerOutputs({ vpcId: this.vpcId });
+            return;
+        }
         if (args.availabilityZones < 2) throw new Error(`Network ${name}: availabilityZones must be ≥ 2 (got ${args.availabilityZones})`);
         const o = { parent: this };
         this.cidr = args.cidr;

@@ -45,6 +45,8 @@ export interface RdsPlacement extends Common {
     privateSubnetIds: pulumi.Input<string>[];
     /** CIDRs allowed to reach 5432 (the VPC, or the cluster's node subnets). */
     allowedCidrs: pulumi.Input<string>[];
+    /** Security groups whose members may reach 5432 (the cluster's node or pod group). */
+    allowedSecurityGroupIds?: string[];
     instanceClass: string;
     allocatedStorageGiB: number;
     /** Major version, e.g. "16". */
@@ -120,7 +122,10 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             const sg = new aws.ec2.SecurityGroup(`${name}-sg`, {
                 vpcId: args.vpcId,
                 description: `PostgreSQL ${name}: 5432 from the app networks only`,
-                ingress: [{ fromPort: 5432, toPort: 5432, protocol: "tcp", cidrBlocks: args.allowedCidrs, description: "apps" }],
+                ingress: [
+                    { fromPort: 5432, toPort: 5432, protocol: "tcp", cidrBlocks: args.allowedCidrs, description: "apps" },
+                    ...(args.allowedSecurityGroupIds?.length ? [{ fromPort: 5432, toPort: 5432, protocol: "tcp", securityGroups: args.allowedSecurityGroupIds, description: "the Kubernetes cluster" }] : []),
+                ],
                 egress: [],
             }, { parent: this });
             const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.privateSubnetIds }, { parent: this });

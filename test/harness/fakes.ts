@@ -71,6 +71,11 @@ export function fakeCall(token: string, inputs: Record<string, unknown>): Record
             return { accountId: "123456789012", arn: "arn:aws:iam::123456789012:user/plan", userId: "plan" };
         case "aws:index/getRegion:getRegion":
             return { name: "eu-west-1", region: "eu-west-1" };
+        case "aws:ec2/getVpc:getVpc":
+            return { id: inputs.id, cidrBlock: "10.40.0.0/16" };
+        case "aws:ec2/getSubnet:getSubnet":
+            // Existing subnets: in one fake VPC, each in the AZ its id's last digit names.
+            return { id: inputs.id, vpcId: "vpc-0abc12345def67890", availabilityZone: `eu-west-1${"abc"[Number(String(inputs.id).slice(-1)) % 3]}` };
         case "aws:index/getPartition:getPartition":
             return { partition: "aws", dnsSuffix: "amazonaws.com" };
         default:

@@ -54,9 +54,27 @@ export function renderTree(g: Graph): string {
         for (const c of children.get(r.urn) ?? []) walk(c, depth + 1);
     };
     for (const r of roots) walk(r, 0);
+    const paths = pathLines(g);
+    if (paths.length) lines.push("", "paths:", ...paths.map((l) => `  ${l}`));
     const custom = g.resources.filter((r) => r.custom).length;
     lines.push("", `${g.stack}: ${custom} resources in ${g.resources.length - custom} components (offline plan: no cloud, CLI or Docker engine)`);
     return lines.join("\n");
+}
+
+/**
+ * The network paths a reviewer checks, from the stack outputs: how the deployer reaches each
+ * Docker host (stacks/access.ts accessOutputs) and what the databases admit from the cluster.
+ */
+function pathLines(g: Graph): string[] {
+    const out: string[] = [];
+    const a = g.outputs.access as { mode: string; bastion?: string; hosts: Record<string, { target: string }> } | undefined;
+    if (a) {
+        const via = a.mode === "ssm" ? "SSM Session Manager" : a.mode === "bastion" ? `bastion ${a.bastion}` : a.mode === "jump" ? "the jump host" : "direct";
+        for (const [label, h] of Object.entries(a.hosts)) out.push(`deployer → ${via} → host ${label} (${h.target}):22`);
+    }
+    const n = g.outputs.network as { mode: string; rdsAdmits?: { cidrs: string[]; securityGroupIds: string[] } } | undefined;
+    if (n?.rdsAdmits) out.push(`cluster (${[...n.rdsAdmits.cidrs, ...n.rdsAdmits.securityGroupIds].join(", ")}) → RDS:5432 [network ${n.mode}]`);
+    return out;
 }
 
 export interface PlanJson {

@@ -1,0 +1,68 @@
+// Config rules of the prod network placement and of the deployer's path to the hosts: each
+// problem one sentence naming the keys, the value and the rule, found before anything is registered.
+import { parseJumpHost } from "../components/platform/sshAccess";
+import type { PlainConfig } from "./config";
+
+const NS = "chainfleet";
+
+/** Does the prod plan place anything on EC2 Docker hosts (which the deployer must reach)? */
+export function hasDockerHosts(c: Pick<PlainConfig, "topology" | "scitt" | "ottochain">): boolean {
+    return c.topology === "prod" && (c.scitt.enabled || c.ottochain.enabled);
+}
+
+/** Does a Kubernetes workload use RDS (so the cluster must reach it)? */
+function clusterUsesRds(c: PlainConfig): boolean {
+    return c.topology === "prod" && (c.wealthwars.enabled || (c.neo.enabled && c.neo.database === "postgres"));
+}
+
+export function accessProblems(c: PlainConfig): string[] {
+    const out: string[] = [];
+    const a = c.hosts.access;
+    if (c.hosts.bastion !== undefined) {
+        out.push(`${NS}:hosts.bastion is replaced by ${NS}:hosts.access: set ${NS}:hosts.access.mode to "jump" and ${NS}:hosts.access.jumpHost to the same "user@host" (got hosts.bastion "${c.hosts.bastion}")`);
+    }
+    if (!hasDockerHosts(c)) return out;
+    if (a.mode === "jump") {
+        if (a.jumpHost === undefined) out.push(`${NS}:hosts.access.jumpHost must be set when ${NS}:hosts.access.mode is "jump": the existing jump host as "user@host" or "user@host:port" (got nothing)`);
+        else if (!parseJumpHost(a.jumpHost)) out.push(`${NS}:hosts.access.jumpHost must be "user@host" or "user@host:port" (got "${a.jumpHost}")`);
+    } else if (a.jumpHost !== undefined) {
+        out.push(`${NS}:hosts.access.jumpHost is used only when ${NS}:hosts.access.mode is "jump" (got mode "${a.mode}", jumpHost "${a.jumpHost}")`);
+    }
+    const reachFrom = { bastion: "the bastion", jump: "the hosts (from the jump host)", direct: "the hosts" } as const;
+    if (a.mode !== "ssm" && c.hosts.sshAllowedCidrs.length === 0) {
+        out.push(`${NS}:hosts.sshAllowedCidrs must list who may reach ${reachFrom[a.mode]} on port 22 when ${NS}:hosts.access.mode is "${a.mode}" (got [])`);
+    }
+    if (a.mode === "bastion" && c.network.mode === "existing" && c.network.publicSubnetIds.length === 0) {
+        out.push(`${NS}:network.publicSubnetIds must name a public subnet for the bastion when ${NS}:hosts.access.mode is "bastion" and ${NS}:network.mode is "existing" (got [])`);
+    }
+    return out;
+}
+
+export function networkProblems(c: PlainConfig): string[] {
+    const out: string[] = [];
+    const n = c.network;
+    if (n.mode === "existing") {
+        if (n.vpcId === undefined) out.push(`${NS}:network.vpcId must be set when ${NS}:network.mode is "existing" (got nothing)`);
+        if (n.privateSubnetIds.length < 2) {
+            out.push(`${NS}:network.privateSubnetIds must list ≥ 2 private subnets in different availability zones when ${NS}:network.mode is "existing" (RDS Multi-AZ) (got ${JSON.stringify(n.privateSubnetIds)})`);
+        }
+    } else {
+        for (const key of ["vpcId", "privateSubnetIds", "publicSubnetIds"] as const) {
+            const v = n[key];
+            if (v !== undefined && !(Array.isArray(v) && v.length === 0)) {
+                out.push(`${NS}:network.${key} is used only when ${NS}:network.mode is "existing"; with "create" the program makes the VPC and its subnets (got ${JSON.stringify(v)})`);
+            }
+        }
+        if (clusterUsesRds(c) && c.kubernetes.clusterCidrs.length === 0 && c.kubernetes.clusterSecurityGroupId === undefined) {
+            out.push(`${NS}:kubernetes.clusterCidrs or ${NS}:kubernetes.clusterSecurityGroupId must be set when ${NS}:network.mode is "create" and RDS serves the cluster: the cluster is outside the VPC this program creates, so RDS would admit nothing from it (got neither). Deploy into the cluster's VPC with network.mode "existing", or peer the VPCs and name the cluster's CIDRs`);
+        }
+    }
+    return out;
+}
+
+export function networkWarnings(c: PlainConfig): string[] {
+    if (hasDockerHosts(c) && c.hosts.access.mode === "ssm" && c.hosts.sshAllowedCidrs.length > 0) {
+        return [`${NS}:hosts.sshAllowedCidrs is ignored with ${NS}:hosts.access.mode "ssm": the hosts open no ssh port (got ${JSON.stringify(c.hosts.sshAllowedCidrs)})`];
+    }
+    return [];
+}
