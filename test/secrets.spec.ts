@@ -33,6 +33,13 @@ describe("secrets to host scripts", () => {
         }
     });
 
+    it("a value's trailing newlines survive (a PEM key ends in one; $(…) alone would strip it)", () => {
+        for (const value of ["key\n", "key\n\n", "\n"]) {
+            const r = run("bash", ["-c", `${secretEnvPreamble(["S"])}\nprintf '%s|' "$S"`], { input: secretEnvStdin({ S: value }) });
+            assert.equal(r.stdout, `${value}|`, JSON.stringify(value));
+        }
+    });
+
     it("rejects names that could inject shell", () => {
         assert.throws(() => secretEnvPreamble(["A) rm -rf /;;"]), /invalid environment variable name/);
         assert.throws(() => secretEnvStdin({ "a b": "x" }), /invalid environment variable name/);

@@ -59,8 +59,9 @@ export function secretEnvPreamble(names: string[]): string {
     return [
         "while IFS= read -r __line; do",
         '  __k=${__line%%=*}',
-        `  case "$__k" in ${wanted}) export "$__k=$(printf %s "\${__line#*=}" | base64 -d)" ;; esac`,
+        // The x keeps trailing newlines of the value, which $(…) would strip (a PEM key ends in one).
+        `  case "$__k" in ${wanted}) __v=$(printf %s "\${__line#*=}" | base64 -d; printf x); export "$__k=\${__v%x}" ;; esac`,
         "done",
-        "unset __line __k",
+        "unset __line __k __v",
     ].join("\n");
 }
