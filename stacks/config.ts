@@ -364,7 +364,12 @@ export const configSchema = z.strictObject({
  * path on each metagraph host, as before.
  */
 export function ottochainDirDefault(topology: "dev" | "prod", dir: "jars" | "keys" | "genesis"): string {
-    return topology === "dev" ? path.join(os.homedir(), ".chainfleet", "dev", "ottochain", dir) : `/opt/ottochain/${dir}`;
+    return topology === "dev" ? path.join(devDataDir(), "ottochain", dir) : `/opt/ottochain/${dir}`;
+}
+
+/** Dev: the directory this machine's host-path data lives under, the user's own (~/.chainfleet/dev). */
+export function devDataDir(): string {
+    return path.join(os.homedir(), ".chainfleet", "dev");
 }
 
 /** Images under ghcr.io/chainfleet/ are placeholders: chainfleet publishes no images there. */

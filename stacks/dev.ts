@@ -1,7 +1,7 @@
 // Dev topology: every system on the local Docker engine, local state, no cloud account.
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { ChainfleetConfig } from "./config";
+import { ChainfleetConfig, devDataDir } from "./config";
 import { secretOrGenerated } from "./devSecrets";
 import { deployMetagraph } from "./metagraph";
 import { Outputs } from "./outputs";
@@ -28,7 +28,7 @@ export function devNotices(c: Pick<ChainfleetConfig, "topology" | "wealthwars" |
 
 export function deployDev(c: ChainfleetConfig): Outputs {
     for (const n of devNotices(c)) void pulumi.log.warn(n);
-    const host = new DockerHost(DEV_HOST, { kind: "local", localAddress: c.hosts.localAddress });
+    const host = new DockerHost(DEV_HOST, { kind: "local", localAddress: c.hosts.localAddress, localDataDir: devDataDir() });
     const bind = c.hosts.localAddress;
     const out: Outputs = { topology: "dev" };
     /** A private network (no egress, nothing published) for a system's database. */
