@@ -294,6 +294,10 @@ const lottery = section({
         debugMode: bool().default(false),
         /** Host port vsock-proxy listens on for RPC egress (not 8000: the packaged service holds it). */
         rpcProxyPort: port().default(8001),
+        /** vsock port of the parent's config service the enclave boots from (not 8000, not another proxy's). */
+        configPort: port().default(7000),
+        /** vsock port of the proxy to kms.<region>.amazonaws.com:443 for the enclave's attested Decrypt (not 8000, not another proxy's). */
+        kmsProxyPort: port().default(8002),
     }),
 });
 

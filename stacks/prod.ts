@@ -138,6 +138,7 @@ export function deployProd(c: ChainfleetConfig): Outputs {
                 enclave: {
                     eifS3Uri: l.enclave.eifS3Uri!, pcr0: l.enclave.pcr0!, cpuCount: l.enclave.cpuCount, memoryMiB: l.enclave.memoryMiB,
                     cid: l.enclave.cid, rpcProxyPort: l.enclave.rpcProxyPort, debugMode: l.enclave.debugMode,
+                    configPort: l.enclave.configPort, kmsProxyPort: l.enclave.kmsProxyPort,
                 },
             });
         out.lottery = {

@@ -54,6 +54,29 @@ export interface EnclaveSizing {
     debugMode: boolean;
     eifS3Uri?: string;
     pcr0?: string;
+    /** Parent-side vsock ports (each must be its own, and none 8000: the packaged vsock-proxy holds it). */
+    rpcProxyPort?: number;
+    configPort?: number;
+    kmsProxyPort?: number;
+}
+
+/** The vsock port the packaged nitro-enclaves-vsock-proxy.service listens on. */
+export const PACKAGED_VSOCK_PROXY_PORT = 8000;
+
+/** Each parent-side vsock port must be free of the packaged proxy's and of the others. */
+function vsockPortProblems(e: EnclaveSizing): string[] {
+    const ports = (["rpcProxyPort", "configPort", "kmsProxyPort"] as const).filter((k) => e[k] !== undefined);
+    const out: string[] = [];
+    for (const [i, k] of ports.entries()) {
+        const v = e[k]!;
+        const clash = ports.slice(0, i).filter((o) => e[o] === v);
+        if (v === PACKAGED_VSOCK_PROXY_PORT) {
+            out.push(`chainfleet:lottery.enclave.${k} must not be ${PACKAGED_VSOCK_PROXY_PORT}: the packaged nitro-enclaves-vsock-proxy listens there (got ${v})`);
+        } else if (clash.length) {
+            out.push(`chainfleet:lottery.enclave.${k} must differ from chainfleet:lottery.enclave.${clash[0]}: each parent vsock listener needs its own port (got ${v} for both)`);
+        }
+    }
+    return out;
 }
 
 /** Every broken enclave rule as a sentence naming its key; empty when the enclave fits. */
@@ -72,6 +95,7 @@ export function validateEnclave(form: string, e: EnclaveSizing, topology: "dev" 
     }
     if (!e.eifS3Uri) out.push(`${k}.enclave.eifS3Uri must be set for the enclave form: the s3://bucket/key of the EIF (got nothing)`);
     if (!e.pcr0) out.push(`${k}.enclave.pcr0 must be set for the enclave form: the EIF's PCR0 printed by nitro-cli build-enclave (got nothing)`);
+    out.push(...vsockPortProblems(e));
     const info = INSTANCE_TYPES[e.instanceType];
     if (!info) {
         out.push(`${k}.enclave.instanceType must be a Nitro instance type that supports enclaves, e.g. m6i.xlarge, c6i.2xlarge, m6g.large (got "${e.instanceType}")`);

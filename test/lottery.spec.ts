@@ -6,15 +6,19 @@ import * as path from "path";
 import { parse } from "yaml";
 import { enclaveHostFiles, enclaveHostUserData, enclaveKeyPolicy, EnclaveRun } from "../components/platform/enclaveSpec";
 import { validateEnclave, EnclaveSizing } from "../stacks/rules";
-import { byName, defaultPlan, Graph, ofType, planStack } from "./harness/graph";
+import { byName, defaultPlan, FAKE_PROD_SECRETS, Graph, ofType, planStack } from "./harness/graph";
 import { run, shellProblems, tempDir, writeScript } from "./util/tools";
 import { violations } from "../policy/rules";
 
 const RUN: EnclaveRun = {
     name: "lottery", eifS3Uri: "s3://chainfleet-artifacts/lottery/lottery-1.0.0.eif", pcr0: "ab".repeat(48), cpuCount: 2, memoryMiB: 2048, cid: 16,
     servicePort: 6080, rpcProxyPort: 8001, rpcHost: "rpc.example-chain.org", debugMode: false,
+    region: "eu-west-1", configPort: 7000, kmsProxyPort: 8002, ciphertextParameter: "/chainfleet/lottery/operator-key.ciphertext",
+    appEnv: { BLOCKCHAIN_RPC_URL: "https://rpc.example-chain.org", BLOCKCHAIN_CHAIN_ID: "1", APP_PORT: "6080" },
 };
 const SIZE: EnclaveSizing = { instanceType: "m6i.xlarge", cpuCount: 2, memoryMiB: 2048, cid: 16, debugMode: false, eifS3Uri: RUN.eifS3Uri, pcr0: RUN.pcr0 };
+/** The dev stack file turns the lottery off (no public image): these tests turn it on with an image of one's own. */
+const DEV_LOTTERY = { "lottery.enabled": true, "lottery.image": "example.org/lottery:1.0" };
 const v = (e: Partial<EnclaveSizing>, form = "enclave", topology: "dev" | "prod" = "prod") => validateEnclave(form, { ...SIZE, ...e }, topology);
 
 describe("lottery enclave validation", () => {
@@ -50,11 +54,20 @@ describe("lottery enclave validation", () => {
         assert.deepEqual(v({}, "kubernetes", "dev"), ['chainfleet:lottery.form must be "container" in dev: the dev topology has no Kubernetes cluster (got "kubernetes")']);
     });
 
+    it("refuses a parent vsock port that is the packaged proxy's 8000 or another listener's", () => {
+        const ports = { rpcProxyPort: 8001, configPort: 7000, kmsProxyPort: 8002 };
+        assert.deepEqual(v(ports), []);
+        assert.deepEqual(v({ ...ports, kmsProxyPort: 8000 }), ["chainfleet:lottery.enclave.kmsProxyPort must not be 8000: the packaged nitro-enclaves-vsock-proxy listens there (got 8000)"]);
+        assert.deepEqual(v({ ...ports, configPort: 8001 }), ["chainfleet:lottery.enclave.configPort must differ from chainfleet:lottery.enclave.rpcProxyPort: each parent vsock listener needs its own port (got 8001 for both)"]);
+        assert.deepEqual(v({ ...ports, kmsProxyPort: 7000 }), ["chainfleet:lottery.enclave.kmsProxyPort must differ from chainfleet:lottery.enclave.configPort: each parent vsock listener needs its own port (got 7000 for both)"]);
+    });
+
     it("refuses CIDs outside 4 … 4294967294 and replicas other than 1 (through the stack config)", async () => {
         await assert.rejects(planStack("prod", { "lottery.enclave.cid": 3 }), /chainfleet:lottery\.enclave\.cid must be an integer from 4 to 4294967294 \(got 3\)/);
         await assert.rejects(planStack("prod", { "lottery.enclave.cid": 4294967295 }), /chainfleet:lottery\.enclave\.cid must be an integer from 4 to 4294967294 \(got 4294967295\)/);
         await assert.rejects(planStack("dev", { "lottery.replicas": 2 }), /chainfleet:lottery\.replicas must be exactly 1 \(the operator has no shared state bus: two instances would race\) \(got 2\)/);
         await assert.rejects(planStack("prod", { "lottery.enclave.instanceType": "m6i.large" }), /m6i\.large" with 2/);
+        await assert.rejects(planStack("prod", { "lottery.enclave.configPort": 8000 }), /chainfleet:lottery\.enclave\.configPort must not be 8000/);
     });
 });
 
@@ -62,19 +75,37 @@ describe("enclave host files", () => {
     it("user data and the EIF check pass bash -n and shellcheck", () => {
         assert.deepEqual(shellProblems(enclaveHostUserData(RUN)), []);
         assert.deepEqual(shellProblems(enclaveHostFiles(RUN)["/usr/local/bin/chainfleet-check-eif"]), []);
+        const size = Buffer.byteLength(enclaveHostUserData(RUN));
+        assert.ok(size <= 16384, `user data is ${size} bytes: EC2 takes at most 16 KB`);
     });
 
-    it("the allocator matches the enclave size; the vsock-proxy allowlist holds only the RPC host", () => {
+    it("the allocator matches the enclave size; the vsock-proxy allowlist holds only the RPC host and the region's KMS", () => {
         const files = enclaveHostFiles(RUN);
         assert.deepEqual(parse(files["/etc/nitro_enclaves/allocator.yaml"]), { memory_mib: 2048, cpu_count: 2 });
-        assert.deepEqual(parse(files["/etc/nitro_enclaves/chainfleet-vsock-proxy.yaml"]), { allowlist: [{ address: "rpc.example-chain.org", port: 443 }] });
+        assert.deepEqual(parse(files["/etc/nitro_enclaves/chainfleet-vsock-proxy.yaml"]), { allowlist: [{ address: "rpc.example-chain.org", port: 443 }, { address: "kms.eu-west-1.amazonaws.com", port: 443 }] });
+    });
+
+    it("the boot channel: config service on vsock 7000, KMS proxy on 8002, boot config without secrets, enclave after its channels", () => {
+        const files = enclaveHostFiles(RUN);
+        assert.match(files["/etc/systemd/system/chainfleet-lottery-config.service"], /^ExecStart=\/usr\/bin\/socat VSOCK-LISTEN:7000,fork,reuseaddr EXEC:\/usr\/local\/bin\/chainfleet-enclave-config$/m);
+        assert.match(files["/etc/systemd/system/chainfleet-lottery-kms-proxy.service"], /^ExecStart=\/usr\/bin\/vsock-proxy 8002 kms\.eu-west-1\.amazonaws\.com 443 --config \/etc\/nitro_enclaves\/chainfleet-vsock-proxy\.yaml$/m);
+        assert.deepEqual(JSON.parse(files["/etc/chainfleet/enclave-boot.json"]), {
+            version: 1, region: "eu-west-1", kmsProxyPort: 8002, rpc: { host: "rpc.example-chain.org", port: 443, proxyPort: 8001 }, ingressPort: 6080, env: RUN.appEnv,
+        });
+        const unit = files["/etc/systemd/system/chainfleet-lottery.service"];
+        for (const d of ["Wants", "After"]) {
+            assert.match(unit, new RegExp(`^${d}=.*chainfleet-lottery-config\\.service chainfleet-lottery-kms-proxy\\.service chainfleet-lottery-egress\\.service$`, "m"));
+        }
+        const ud = enclaveHostUserData(RUN);
+        assert.match(ud, /^chmod 0600 \/etc\/chainfleet\/enclave-boot\.json$/m);
+        assert.match(ud, /chainfleet-lottery-kms-proxy\.service chainfleet-lottery-config\.service$/m);
     });
 
     it("the systemd units pass systemd-analyze verify (stub executables) with no warning", () => {
         const dir = tempDir("units-");
         const bin = path.join(dir, "bin");
         fs.mkdirSync(bin);
-        for (const b of ["nitro-cli", "socat", "vsock-proxy", "chainfleet-check-eif"]) writeScript("#!/bin/sh\n", b, bin);
+        for (const b of ["nitro-cli", "socat", "vsock-proxy", "chainfleet-check-eif", "chainfleet-enclave-config"]) writeScript("#!/bin/sh\n", b, bin);
         fs.writeFileSync(path.join(dir, "nitro-enclaves-allocator.service"), "[Unit]\nDescription=stub of the packaged allocator\n[Service]\nExecStart=/bin/true\n");
         const units: string[] = [];
         for (const [p, content] of Object.entries(enclaveHostFiles(RUN))) {
@@ -83,7 +114,7 @@ describe("enclave host files", () => {
             fs.writeFileSync(file, content.replace(/\/usr\/(local\/)?bin\//g, `${bin}/`));
             units.push(file);
         }
-        assert.equal(units.length, 5);
+        assert.equal(units.length, 7);
         const r = run("systemd-analyze", ["verify", ...units], { env: { ...process.env, SYSTEMD_UNIT_PATH: `${dir}:` } });
         assert.equal(r.status, 0, r.stderr);
         assert.equal(r.stderr.trim(), "", "systemd-analyze printed warnings");
@@ -136,7 +167,7 @@ describe("enclave host files", () => {
 describe("lottery graphs", () => {
     let dev: Graph, prod: Graph;
     before(async () => {
-        dev = await defaultPlan("dev");
+        dev = await planStack("dev", DEV_LOTTERY);
         prod = await defaultPlan("prod");
     });
 
@@ -171,6 +202,20 @@ describe("lottery graphs", () => {
         assert.equal((prod.outputs.lottery as { enclaveCid: number }).enclaveCid, 16);
         assert.match(JSON.stringify((prod.outputs.lottery as { hints: unknown }).hints), /nitro-cli describe-enclaves/);
         assert.equal(ofType(prod, "chainfleet:lottery:LotteryOperator").length, 1);
+        // The boot channel in the planned user data: the provider's region, the stack's ports and parameter.
+        const ud = String(inst.userData);
+        assert.match(ud, /^ExecStart=\/usr\/bin\/vsock-proxy 8002 kms\.eu-west-1\.amazonaws\.com 443 /m);
+        assert.match(ud, /^ExecStart=\/usr\/bin\/socat VSOCK-LISTEN:7000,fork,reuseaddr EXEC:/m);
+        assert.match(ud, /aws ssm get-parameter --region "\$region" --name \/chainfleet\/lottery\/operator-key\.ciphertext /);
+        assert.ok(!ud.includes(FAKE_PROD_SECRETS.lotteryOperatorKey), "the operator key is not in the user data");
+    });
+
+    it("prod: the host role gets SSM core, the EIF and the ciphertext parameter; KMS only through the key policy", () => {
+        const policies = ofType(prod, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.startsWith("lottery-"));
+        const actions = policies.flatMap((p) => (JSON.parse(String(p.inputs.policy)) as { Statement: { Action: string[] }[] }).Statement.flatMap((st) => st.Action));
+        assert.deepEqual(actions.sort(), ["s3:GetObject", "ssm:GetParameter"]);
+        const attachments = ofType(prod, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((p) => p.name.startsWith("lottery-"));
+        assert.deepEqual(attachments.map((a) => String(a.inputs.policyArn)), ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
     });
 
     it("kubernetes form: one replica, Service 80→6080, key from a Secret", async () => {
@@ -189,7 +234,7 @@ describe("lottery graphs", () => {
 
 describe("one lottery operator, always", () => {
     it("every form: dev container and enclave host replaced delete-first, Kubernetes Deployment Recreate with one replica", async () => {
-        const dev = await defaultPlan("dev");
+        const dev = await planStack("dev", DEV_LOTTERY);
         const prod = await defaultPlan("prod");
         const kube = await planStack("prod", { "lottery.form": "kubernetes" });
         assert.equal(byName(dev, "lottery-container").deleteBeforeReplace, true);

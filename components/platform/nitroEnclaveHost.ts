@@ -1,11 +1,13 @@
 // NitroEnclaveHost: an EC2 parent with Nitro Enclaves on, running one EIF as a systemd service,
-// with a TCP→vsock ingress proxy and an allowlisted vsock-proxy for egress. Reached through SSM,
+// with a TCP→vsock ingress proxy, allowlisted vsock-proxies for RPC and KMS egress, and the boot
+// channel (vsock) that hands the enclave its config and the operator key's ciphertext. Reached through SSM,
 // never SSH; the service endpoint is its private address.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { enclaveHostUserData, EnclaveRun } from "./enclaveSpec";
 
-export interface NitroEnclaveHostArgs extends EnclaveRun {
+/** The region is the provider's (the KMS key's): the component reads it. */
+export interface NitroEnclaveHostArgs extends Omit<EnclaveRun, "region"> {
     vpcId: pulumi.Input<string>;
     /** Private subnet of the parent. */
     subnetId: pulumi.Input<string>;
@@ -47,6 +49,7 @@ export class NitroEnclaveHost extends pulumi.ComponentResource {
             }),
         }, o);
         const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: this.role.name }, o);
+        const region = aws.getRegionOutput({}, o).region;
         const ami = aws.ec2.getAmiOutput({ mostRecent: true, owners: ["amazon"], filters: [{ name: "name", values: ["al2023-ami-2023.*-x86_64"] }] }, o);
         this.instance = new aws.ec2.Instance(`${name}-instance`, {
             ami: ami.id,
@@ -59,7 +62,7 @@ export class NitroEnclaveHost extends pulumi.ComponentResource {
             enclaveOptions: { enabled: true },
             metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 2 },
             rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: 30 },
-            userData: enclaveHostUserData(args),
+            userData: region.apply((reg) => enclaveHostUserData({ ...args, region: reg })),
             userDataReplaceOnChange: true,
             tags: { Name: name },
         }, {

@@ -42,10 +42,18 @@ export type LotteryArgs = Common & (
         /** Tool the container health check runs inside the image (see HEALTH_PROBES). */
         healthProbe: HealthProbe; }
     | { form: "kubernetes"; provider: k8s.Provider; namespace: string; ingressNamespace: string; after?: pulumi.Resource[] }
-    | { form: "enclave"; enclave: Omit<EnclaveRun, "name" | "servicePort" | "rpcHost">; vpcId: pulumi.Input<string>; subnetId: pulumi.Input<string>; instanceType: string; allowedCidrs: string[];
+    | { form: "enclave"; enclave: Omit<EnclaveRun, "name" | "servicePort" | "rpcHost" | "region" | "ciphertextParameter" | "appEnv">; vpcId: pulumi.Input<string>; subnetId: pulumi.Input<string>; instanceType: string; allowedCidrs: string[];
         /** Protect the KMS key from deletion (default true); false lets destroy schedule its deletion (30-day window). */
         protectKey?: boolean }
 );
+
+/** SSM parameter holding the operator key's KMS ciphertext; the parent's config service reads it for the enclave. */
+export const CIPHERTEXT_PARAMETER = "/chainfleet/lottery/operator-key.ciphertext";
+
+/** The app's env with its port: the container's, and what the enclave's app gets at boot besides its key (enclave/enclave-init.sh exports exactly these). */
+export function lotteryAppEnv(c: LotteryChain, port: number): Record<string, string> {
+    return { ...lotteryEnv(c), APP_PORT: String(port) };
+}
 
 export class LotteryOperator extends pulumi.ComponentResource {
     readonly endpoint: pulumi.Output<string>;
@@ -61,7 +69,7 @@ export class LotteryOperator extends pulumi.ComponentResource {
                 host: args.host,
                 containerName: "enclave-lottery",
                 image: { ref: args.image },
-                env: { ...env, APP_PORT: String(args.port) },
+                env: lotteryAppEnv(args.chain, args.port),
                 secretEnv: { BLOCKCHAIN_OPERATOR_PRIVATE_KEY: args.operatorKey },
                 ports: [{ internal: args.port, ip: args.bindAddress }],
                 extraHosts: [{ host: "host.docker.internal", ip: "host-gateway" }],
@@ -90,6 +98,7 @@ export class LotteryOperator extends pulumi.ComponentResource {
             const rpcHost = new URL(args.chain.rpcUrl).hostname;
             const host = new NitroEnclaveHost(name, {
                 ...args.enclave, name: "lottery", servicePort: args.port, rpcHost,
+                ciphertextParameter: CIPHERTEXT_PARAMETER, appEnv: lotteryAppEnv(args.chain, args.port),
                 vpcId: args.vpcId, subnetId: args.subnetId, instanceType: args.instanceType, allowedCidrs: args.allowedCidrs,
             }, { parent: this });
             // The operator key reaches only the measured enclave: KMS decrypts it for PCR0 only.
@@ -104,7 +113,7 @@ export class LotteryOperator extends pulumi.ComponentResource {
             }, { parent: this, protect: args.protectKey ?? true });
             const ciphertext = new aws.kms.Ciphertext(`${name}-operator-key`, { keyId: key.keyId, plaintext: args.operatorKey }, { parent: this });
             const param = new aws.ssm.Parameter(`${name}-operator-key-ciphertext`, {
-                name: "/chainfleet/lottery/operator-key.ciphertext",
+                name: CIPHERTEXT_PARAMETER,
                 type: "String",
                 value: ciphertext.ciphertextBlob,
                 description: "KMS ciphertext of the operator key; only the attested enclave can decrypt it",
