@@ -314,6 +314,17 @@ describe("enclave boot channel", function () {
         assert.ok(!fs.existsSync(path.join(g.dir, "app.json")), "the operator never started");
     });
 
+    it("by default asks vsock CID 3 on the config port (no vsock here: it fails the same bounded way)", async () => {
+        const g = await rig();
+        const env = enclaveEnv(g, { CHAINFLEET_CONFIG_PORT: "7000", CHAINFLEET_CONFIG_ATTEMPTS: "2" });
+        delete (env as Record<string, string | undefined>).CHAINFLEET_TRANSPORT;
+        const r = await runAsync("bash", [INIT, "true"], env);
+        assert.equal(r.status, 1);
+        assert.match(r.stderr, /no boot document from the parent's config service at VSOCK-CONNECT:3:7000 after 2 attempts/);
+        const bad = await runAsync("bash", [INIT, "true"], enclaveEnv(g, { CHAINFLEET_TRANSPORT: "serial" }));
+        assert.match(bad.stderr, /^enclave-init: CHAINFLEET_TRANSPORT must be vsock or tcp \(got "serial"\)$/m);
+    });
+
     it("relays the parent's error after its retries (IMDS down on the parent)", async () => {
         const g = await rig();
         await startParent(g, await freePort());
