@@ -20,4 +20,6 @@ async function main() {
     return config.topology === "dev" ? deployDev(config) : deployProd(config);
 }
 
+// The outputs are the promise's value: the Node.js runtime awaits an exported promise
+// (pulumi/pulumi#2910, fixed by #2916), and so does the offline harness.
 export = main();
