@@ -254,6 +254,30 @@ describe("dev preflight", () => {
         assert.equal(await realProbes.listen("127.0.0.1", port), undefined);
     });
 
+    it("the port check for real: SCITT's port held by a socket on 127.0.0.1 is reported, and passes once the socket closes", async () => {
+        const listenOn = async (port: number) => {
+            const server = net.createServer();
+            await new Promise<void>((resolve) => server.listen({ host: "127.0.0.1", port }, resolve));
+            return server;
+        };
+        const held = await listenOn(0);
+        const port = (held.address() as net.AddressInfo).port;
+        const spare = await listenOn(0);
+        const nodePort = (spare.address() as net.AddressInfo).port;
+        await new Promise<void>((resolve) => spare.close(() => resolve()));
+        // Only SCITT publishes anything here: no real listen touches another port of this machine.
+        const c = readyConfig({ "ottochain.enabled": false, "neo.enabled": false, "scitt.port": port, "scitt.nodePort": nodePort });
+        const probes = { ...fakeProbes(), listen: realProbes.listen };
+        try {
+            assert.deepEqual((await preflight(c, probes, SOCKET_ENV)).problems, [
+                `scitt: port ${port} (in use) on 127.0.0.1 is not free for it (chainfleet:scitt.port or .nodePort): stop what holds it (\`lsof -nP -iTCP:${port} -sTCP:LISTEN\` shows it), or change chainfleet:scitt.port or .nodePort`,
+            ]);
+        } finally {
+            await new Promise<void>((resolve) => held.close(() => resolve()));
+        }
+        assert.deepEqual((await preflight(c, probes, SOCKET_ENV)).problems, []);
+    });
+
     it("the real file probes: writable walks up to the nearest existing directory", () => {
         const dir = tempDir();
         assert.equal(realProbes.writable(path.join(dir, "a", "b", "c")), true);
