@@ -201,6 +201,10 @@ describe("lottery graphs", () => {
         assert.ok(ct.secretPaths.includes("plaintext"));
         assert.equal((prod.outputs.lottery as { enclaveCid: number }).enclaveCid, 16);
         assert.match(JSON.stringify((prod.outputs.lottery as { hints: unknown }).hints), /nitro-cli describe-enclaves/);
+        for (const unit of ["chainfleet-lottery-config", "chainfleet-lottery-kms-proxy", "chainfleet-lottery-egress"]) {
+            assert.ok(enclaveHostUserData(RUN).includes(`${unit}.service`), unit);
+            assert.match(JSON.stringify((prod.outputs.lottery as { hints: unknown }).hints), new RegExp(`-u ${unit} `), `the logs hint follows ${unit}`);
+        }
         assert.equal(ofType(prod, "chainfleet:lottery:LotteryOperator").length, 1);
         // The boot channel in the planned user data: the provider's region, the stack's ports and parameter.
         const ud = String(inst.userData);

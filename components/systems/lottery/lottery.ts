@@ -128,7 +128,7 @@ export class LotteryOperator extends pulumi.ComponentResource {
             this.hints = host.instance.id.apply((id) => ({
                 shell: `aws ssm start-session --target ${id}`,
                 describe: `aws ssm start-session --target ${id} --document-name AWS-StartInteractiveCommand --parameters command="nitro-cli describe-enclaves"`,
-                logs: `aws ssm start-session --target ${id} --document-name AWS-StartInteractiveCommand --parameters command="journalctl -u chainfleet-lottery -u chainfleet-lottery-ingress -f"`,
+                logs: `aws ssm start-session --target ${id} --document-name AWS-StartInteractiveCommand --parameters command="journalctl -u chainfleet-lottery -u chainfleet-lottery-ingress -u chainfleet-lottery-config -u chainfleet-lottery-kms-proxy -u chainfleet-lottery-egress -f"`,
             }));
         }
         this.registerOutputs({ endpoint: this.endpoint });
