@@ -1,5 +1,6 @@
-// Config rules of the prod network placement and of the deployer's path to the hosts: each
-// problem one sentence naming the keys, the value and the rule, found before anything is registered.
+// Config rules of the prod hosts: their network placement, the deployer's path to them, and
+// restores of their data volumes. Each problem is one sentence naming the keys, the value and
+// the rule, found before anything is registered.
 import { parseJumpHost } from "../components/platform/sshAccess";
 import type { PlainConfig } from "./config";
 
@@ -65,4 +66,13 @@ export function networkWarnings(c: PlainConfig): string[] {
         return [`${NS}:hosts.sshAllowedCidrs is ignored with ${NS}:hosts.access.mode "ssm": the hosts open no ssh port (got ${JSON.stringify(c.hosts.sshAllowedCidrs)})`];
     }
     return [];
+}
+
+/** hosts.restore names only hosts this plan has, and only in prod. */
+export function restoreProblems(c: PlainConfig, hostLabels: string[]): string[] {
+    return Object.keys(c.hosts.restore).flatMap((label) => {
+        if (c.topology !== "prod") return [`${NS}:hosts.restore.${label} restores an EC2 host's data volume from an EBS snapshot: prod only (dev keeps its data in local Docker volumes) (got "${c.hosts.restore[label]}")`];
+        if (hostLabels.includes(label)) return [];
+        return [`${NS}:hosts.restore.${label} must name a Docker host of this plan (${hostLabels.join(", ")}) (got host "${label}")`];
+    });
 }

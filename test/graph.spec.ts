@@ -123,7 +123,8 @@ describe("graph details", () => {
     it("records options, providers and secret inputs as the engine sees them", async () => {
         const g = await defaultPlan("prod");
         const data = byName(g, "host-a-data");
-        assert.ok(data.protect && data.retainOnDelete);
+        // Retained, not protected: kept on replacement and destroy, and a restore can still replace it.
+        assert.ok(data.retainOnDelete && !data.protect);
         const instance = byName(g, "host-a-instance");
         assert.deepEqual(instance.ignoreChanges, ["ami"]);
         // The ssh key is in no input at all: the program writes it to the access dir, ssh reads it there.

@@ -63,8 +63,13 @@ export interface Ec2HostArgs {
     publicIp: boolean;
     /** Data volume size, GiB (encrypted gp3, kept when the host is replaced or the stack destroyed). */
     dataVolumeGiB: number;
-    /** Keep the data volume on destroy (default true). */
+    /** Keep the data volume on destroy and on replacement (default true). */
     retainData: boolean;
+    /**
+     * Restore: make the data volume from this EBS snapshot (snap-…). The new volume replaces the
+     * current one (which is kept, retained), and the instance is replaced with it, delete-first.
+     */
+    restoreSnapshotId?: string;
     /** Extra user-data shell (e.g. Nitro Enclaves set-up). */
     extraUserData?: pulumi.Input<string>;
     /** Extra IAM policy ARNs for the instance role (least privilege: only what placed services need). */
@@ -120,6 +125,8 @@ export class DockerHost extends pulumi.ComponentResource {
     readonly instance?: aws.ec2.Instance;
     readonly securityGroup?: aws.ec2.SecurityGroup;
     readonly dataVolume?: aws.ebs.Volume;
+    /** ec2: the instance role (least privilege: placed services add only what they need). */
+    readonly role?: aws.iam.Role;
     /** ec2: what ssh connects to (the instance id over SSM, else its private address). */
     readonly sshTarget?: pulumi.Output<string>;
     /** ec2: the known_hosts line of the host key the engine check saw (to pin in hosts.access.knownHosts). */
@@ -144,6 +151,7 @@ export class DockerHost extends pulumi.ComponentResource {
             this.instance = built.instance;
             this.securityGroup = built.securityGroup;
             this.dataVolume = built.dataVolume;
+            this.role = built.role;
             this.address = built.instance.privateIp;
             // SSM sessions name the instance; every other path connects to its private address.
             const target = pulumi.all([e.access, built.instance.id, built.instance.privateIp]).apply(([a, id, ip]) => (a.mode === "ssm" ? id : ip));
@@ -266,8 +274,18 @@ function buildEc2Host(parent: DockerHost, name: string, e: Ec2HostArgs) {
         size: e.dataVolumeGiB,
         type: "gp3",
         encrypted: true,
+        // A restore: the volume is made from the snapshot. Unset later, the provider keeps the stored
+        // id (Optional + Computed), so the restored volume stays.
+        snapshotId: e.restoreSnapshotId,
+        // If it is ever deleted (retainData false), AWS takes a last snapshot first.
+        finalSnapshot: true,
         tags: { Name: `${name}-data`, "chainfleet:data": "true" },
-    }, { parent, retainOnDelete: e.retainData, protect: e.retainData });
+    }, {
+        parent,
+        // Retained, not protected: a restore replaces the volume, which protect would refuse; the
+        // replaced volume (and any deleted one) stays in AWS with its data and its snapshots.
+        retainOnDelete: e.retainData,
+    });
     const ami = aws.ec2.getAmiOutput({
         mostRecent: true,
         owners: ["amazon"],
@@ -304,5 +322,5 @@ function buildEc2Host(parent: DockerHost, name: string, e: Ec2HostArgs) {
         instanceId: instance.id,
         stopInstanceBeforeDetaching: true,
     }, { ...opts, deleteBeforeReplace: true }); // stop → detach → (replace the instance) → attach
-    return { instance, securityGroup, dataVolume, attachment };
+    return { instance, securityGroup, dataVolume, attachment, role };
 }

@@ -149,6 +149,7 @@ export function diffStep(r: PlannedResource, old: ResourceState): Step {
         const m = model?.inputs[k];
         const now = m?.unordered ? readBackOf(m, r.inputs[k], r.inputs) : r.inputs[k];
         if (stableJson(now) === stableJson(old.inputs[k])) continue;
+        if (now === undefined && m?.computed) continue; // Optional + Computed: unset keeps the stored value
         changed.push(k);
         const nested = nestedForceNew(r.type).filter((p) => p.split(".")[0] === k || p.split("[")[0] === k);
         const nestedChanged = nested.some((p) => stableJson(valuesAt({ [k]: r.inputs[k] }, p)) !== stableJson(valuesAt({ [k]: old.inputs[k] }, p)));

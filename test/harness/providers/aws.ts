@@ -124,6 +124,8 @@ const ebsVolume: TypeModel = {
         availabilityZone: same(true, `${EBS} ("availability_zone" Required ForceNew)`),
         encrypted: same(true, `${EBS} ("encrypted" ForceNew)`),
         size: same(false, `${EBS} ("size" not ForceNew; Update: ModifyVolume)`),
+        snapshotId: { forceNew: true, computed: true, source: `${EBS} ("snapshot_id" Optional Computed ForceNew; Read sets volume.SnapshotId)` },
+        finalSnapshot: same(false, `${EBS} ("final_snapshot" Optional Default false; read by Delete: CreateSnapshot before DeleteVolume)`),
         type: same(false, `${EBS} ("type" not ForceNew; Update: ModifyVolume)`),
         tags: tags("internal/service/ec2/ebs_volume.go"),
     },
@@ -181,7 +183,33 @@ const vpc: TypeModel = {
 };
 
 const EIP = `${TF} internal/service/ec2/ec2_eip.go@01606926`;
-const eip: TypeModel = { type: "aws:ec2/eip:Eip", source: EIP, inputs: { domain: same(true, `${EIP} ("domain" ForceNew, enum DomainType)`) } };
+const eip: TypeModel = {
+    type: "aws:ec2/eip:Eip", source: EIP,
+    inputs: { domain: same(true, `${EIP} ("domain" ForceNew, enum DomainType)`), tags: tags("internal/service/ec2/ec2_eip.go") },
+};
+
+const EIPA = `${TF} internal/service/ec2/ec2_eip_association.go@01c08000`;
+const eipAssociation: TypeModel = {
+    type: "aws:ec2/eipAssociation:EipAssociation",
+    source: EIPA,
+    inputs: {
+        allocationId: same(true, `${EIPA} ("allocation_id" ForceNew; no Update function)`),
+        instanceId: same(true, `${EIPA} ("instance_id" ForceNew; no Update function)`),
+    },
+};
+
+const SM = `${TF} internal/service/secretsmanager/secret.go@00c21ced`;
+const secret: TypeModel = {
+    type: "aws:secretsmanager/secret:Secret",
+    source: SM,
+    inputs: {
+        name: same(true, `${SM} ("name" Optional Computed ForceNew, validSecretName)`),
+        description: same(false, `${SM} ("description"; Update: UpdateSecret)`),
+        kmsKeyId: same(false, `${SM} ("kms_key_id"; Update: UpdateSecret; Read stores DescribeSecret KmsKeyId — we pass the key ARN)`),
+        recoveryWindowInDays: same(false, `${SM} ("recovery_window_in_days" Default 30, 7–30 or 0; read by Delete only)`),
+        tags: tags("internal/service/secretsmanager/secret.go"),
+    },
+};
 
 const NAT = `${TF} internal/service/ec2/vpc_nat_gateway.go@04088eaa`;
 const natGateway: TypeModel = {
@@ -379,4 +407,5 @@ export const AWS_MODELS: readonly TypeModel[] = [
     dlmPolicy, instance, ebsVolume, volumeAttachment, securityGroup, subnet, vpc, eip, natGateway, keyPair,
     role, rolePolicyAttachment, kmsKey, ssmParameter, rdsInstance, parameterGroup,
     internetGateway, routeTable, routeTableAssociation, instanceProfile, rolePolicy, ciphertext, subnetGroup,
+    eipAssociation, secret,
 ];

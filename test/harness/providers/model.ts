@@ -15,6 +15,11 @@ export interface InputModel {
      * new input is compared exactly with the stored (read-back) value, as Terraform does.
      */
     unordered?: boolean;
+    /**
+     * Terraform Optional + Computed: when the program stops setting the input, the provider keeps
+     * the stored value (no diff). Setting it to a new value still diffs (and replaces if forceNew).
+     */
+    computed?: boolean;
     /** True when Update does not apply a change of this input (so a diff on it persists forever). */
     notUpdatable?: boolean;
     /** Check-time validation: an error message like the provider's, or undefined when valid. `ctx.cwd` is the program's directory. */
