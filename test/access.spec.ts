@@ -188,6 +188,42 @@ exec 3<>"/dev/tcp/127.0.0.1/$port"; cat <&3 & cat >&3`,
         assert.match(r.stderr, new RegExp(`ssh-keygen -R chainfleet-a -f ${dir.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}/known_hosts`));
     });
 
+    it("a prod host command as planned — a node's keygen, its password on stdin through sudo into docker — runs over the path", async () => {
+        // The host side: sudo that resets the environment as sudo's env_reset does, keeping only
+        // --preserve-env names; docker that writes the keystore from CL_PASSWORD, as cl-keytool would.
+        const stubs = stubBin({
+            sudo: `keep=(); while [ $# -gt 0 ]; do case "$1" in --preserve-env=*) IFS=, read -ra keep <<< "\${1#--preserve-env=}";; -*) ;; *) break;; esac; shift; done
+env_args=("PATH=$PATH"); for k in "\${keep[@]}"; do env_args+=("$k=\${!k-}"); done
+exec env -i "\${env_args[@]}" "$@"`,
+            docker: `store=""; keys=""; for a; do case "$a" in CL_KEYSTORE=*) store=\${a#CL_KEYSTORE=};; *:/keys) keys=\${a%:/keys};; esac; done
+case "$*" in *"cl-keytool.jar generate"*) printf '%s' "\${CL_PASSWORD:?no CL_PASSWORD reached docker}" > "$keys/\${store#/keys/}";; *show-id*) echo peer-id-of-\${store##*/};; esac`,
+        });
+        const node = await startSshd({ config: `PermitRootLogin prohibit-password\nAllowUsers root\nSetEnv PATH=${stubs}:/usr/bin:/bin`, authorizedKeys: fs.readFileSync(path.join(dir, "id_chainfleet.pub"), "utf8") });
+        stops.push(node);
+        const jarsDir = tempDir("jars-");
+        const keysDir = path.join(tempDir("keys-"), "keys");
+        // Planned with this test's own key pair: the plan writes chainfleet:sshPrivateKey into keyDir.
+        const g = await planStack("prod", {
+            "hosts.access.mode": "direct", "hosts.sshAllowedCidrs": ["10.0.0.0/8"], "hosts.access.keyDir": dir,
+            "hosts.sshPublicKey": fs.readFileSync(path.join(dir, "id_chainfleet.pub"), "utf8").trim(),
+            "ottochain.jarsDir": jarsDir, "ottochain.keysDir": keysDir,
+        }, { ...FAKE_PROD_SECRETS, sshPrivateKey: fs.readFileSync(path.join(dir, "id_chainfleet"), "utf8") });
+        const keygen = byName(g, "ottochain-cl1-cl1-1-key");
+        assert.ok(keygen.secretPaths.includes("stdin") && !keygen.secretPaths.includes("create"));
+        // The jars directory the keygen reads its owner from (the version's own directory) exists on the host.
+        const owned = /stat -c %u:%g (\S+?)\)/.exec(String(keygen.inputs.create));
+        assert.ok(owned && owned[1].startsWith(jarsDir), "the keygen takes the jars' owner");
+        fs.mkdirSync(owned![1], { recursive: true });
+        // Aim the planned command at the loopback sshd instead of the (fake) EC2 address.
+        const line = String(keygen.inputs.create).replace(/ -- ec2-user@[\d.]+ /, ` -p ${node.port} -- root@127.0.0.1 `);
+        assert.notEqual(line, String(keygen.inputs.create), "the planned command names its host as ec2-user@<address>");
+        const r = bash(line, { stdin: String(keygen.inputs.stdin) });
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout.trim(), /^peer-id-of-cl1-1\.p12$/);
+        assert.equal(fs.readFileSync(path.join(keysDir, "cl1-1.p12"), "utf8"), FAKE_PROD_SECRETS.ottochainKeystorePassword, "the password reached docker through ssh, stdin and sudo");
+        assert.ok(!r.stdout.includes(FAKE_PROD_SECRETS.ottochainKeystorePassword) && !r.stderr.includes(FAKE_PROD_SECRETS.ottochainKeystorePassword));
+    });
+
     it("pinned known hosts: a key that is not pinned is refused even on first contact; the pinned one is accepted", () => {
         const pinnedDir = tempDir("chainfleet-pinned-");
         fs.copyFileSync(path.join(dir, "id_chainfleet"), path.join(pinnedDir, "id_chainfleet"));
