@@ -195,12 +195,21 @@ function parentEnv(g: Rig, imdsPort = g.imdsPort): NodeJS.ProcessEnv {
     return { PATH: `${g.bin}:/usr/bin:/bin`, LANG: "C.UTF-8", CHAINFLEET_BOOT_CONFIG: g.bootFile, CHAINFLEET_IMDS_ENDPOINT: `http://127.0.0.1:${imdsPort}` };
 }
 
-/** The parent, as its unit runs it, but on the test transport. */
-async function startParent(g: Rig, imdsPort = g.imdsPort): Promise<void> {
+/** The parent, as its unit runs it, but on the test transport; its journal is what it prints on stderr. */
+async function startParent(g: Rig, imdsPort = g.imdsPort): Promise<{ journal: () => string }> {
     const exec = /^ExecStart=(.*)$/m.exec(configServiceUnit(g.run, "tcp"))![1].replace(CONFIG_SERVICE_PATH, g.parentScript).split(" ");
     assert.equal(exec[0], "/usr/bin/socat");
-    background("socat", exec.slice(1), parentEnv(g, imdsPort));
+    const p = background("socat", exec.slice(1), parentEnv(g, imdsPort));
+    let journal = "";
+    p.stderr!.on("data", (d) => (journal += d));
     await listening(g.run.configPort, "the parent's config service");
+    return { journal: () => journal };
+}
+
+/** Waits (bounded by attempts) until the parent's journal has a line matching re. */
+async function journalLine(parent: { journal: () => string }, re: RegExp): Promise<string> {
+    for (let i = 0; i < 200 && !re.test(parent.journal()); i++) await new Promise((r) => setTimeout(r, 25));
+    return parent.journal();
 }
 
 async function startImds(g: Rig): Promise<void> {
@@ -248,7 +257,7 @@ describe("enclave boot channel", function () {
     it("the parent answers one boot document: its config, the SSM ciphertext and the role's IMDSv2 credentials", async () => {
         const g = await rig();
         await startImds(g);
-        const r = run(g.parentScript, [], { env: parentEnv(g) });
+        const r = run(g.parentScript, [], { env: parentEnv(g), input: "boot\n" });
         assert.equal(r.status, 0, r.stderr);
         const doc = JSON.parse(r.stdout);
         const boot = JSON.parse(fs.readFileSync(g.bootFile, "utf8"));
@@ -262,11 +271,13 @@ describe("enclave boot channel", function () {
 
     it("the parent answers an error naming what it could not get (IMDS down, boot config missing)", async () => {
         const g = await rig();
-        const down = run(g.parentScript, [], { env: parentEnv(g, await freePort()) });
+        const down = run(g.parentScript, [], { env: parentEnv(g, await freePort()), input: "boot\n" });
         assert.notEqual(down.status, 0);
         assert.deepEqual(JSON.parse(down.stdout), { error: "IMDSv2 gave no token" });
-        const noBoot = run(g.parentScript, [], { env: { ...parentEnv(g), CHAINFLEET_BOOT_CONFIG: path.join(g.dir, "absent.json") } });
+        const noBoot = run(g.parentScript, [], { env: { ...parentEnv(g), CHAINFLEET_BOOT_CONFIG: path.join(g.dir, "absent.json") }, input: "boot\n" });
         assert.match(JSON.parse(noBoot.stdout).error, /boot config .*absent\.json is missing/);
+        const unknown = run(g.parentScript, [], { env: parentEnv(g), input: "GET / HTTP/1.0\n" });
+        assert.deepEqual(JSON.parse(unknown.stdout), { error: "unknown request 'GET ? HTTP?1?0' (the enclave asks 'boot')" });
     });
 
     it("the operator gets exactly the chain config and the decrypted key; the key is in no argv and no output", async () => {
@@ -337,12 +348,14 @@ describe("enclave boot channel", function () {
     it("fails closed on a wrong ciphertext, and on a decrypt that exits 0 with something not a key", async () => {
         const g = await rig();
         await startImds(g);
-        await startParent(g);
+        const parent = await startParent(g);
         fs.writeFileSync(path.join(g.dir, "ciphertext.txt"), "AQICAHhgarbled+ciphertext==");
         const wrong = await enclave(g);
         assert.equal(wrong.status, 1);
         assert.match(wrong.stderr, /enclave-init: kmstool_enclave_cli could not decrypt the operator key \(KMS in eu-west-1 through vsock port 8002\)/);
         assert.ok(!fs.existsSync(path.join(g.dir, "app.json")));
+        // The parent's journal says why (the enclave's console is closed outside debug mode).
+        assert.match(await journalLine(parent, /boot failed/), /^chainfleet-enclave-config: the enclave's boot failed: kmstool_enclave_cli could not decrypt the operator key \(KMS in eu-west-1/m);
         fs.writeFileSync(path.join(g.dir, "ciphertext.txt"), CIPHERTEXT);
         const garbage = await enclave(g, { STUB_KMS: "garbage" });
         assert.equal(garbage.status, 1);
@@ -354,7 +367,7 @@ describe("enclave boot channel", function () {
         const g = await rig();
         const doc = { version: 1, region: "eu-west-1", rpc: { host: "rpc.example-chain.org", port: 443 }, env: { BLOCKCHAIN_RPC_URL: "https://x" }, operatorKeyCiphertext: CIPHERTEXT };
         fs.writeFileSync(path.join(g.dir, "partial.json"), JSON.stringify(doc));
-        background("socat", [`TCP-LISTEN:${g.run.configPort},bind=127.0.0.1,fork,reuseaddr`, `OPEN:${path.join(g.dir, "partial.json")},rdonly`], { PATH: "/usr/bin:/bin" });
+        background("socat", [`TCP-LISTEN:${g.run.configPort},bind=127.0.0.1,fork,reuseaddr`, `SYSTEM:cat ${path.join(g.dir, "partial.json")}`], { PATH: "/usr/bin:/bin" });
         await listening(g.run.configPort, "the partial parent");
         const r = await enclave(g);
         assert.equal(r.status, 1);

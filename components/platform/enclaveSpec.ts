@@ -180,7 +180,9 @@ export function bootConfig(r: EnclaveRun): object {
  * short-lived credentials (IMDSv2, each request), which the enclave needs to call KMS with its
  * attestation document; KMS decrypts only for PCR0 (key policy), so the parent holding the same
  * credentials learns nothing. Secrets never go into an argv: the credentials reach jq on stdin.
- * On failure it answers {"error": …} so the enclave can say what is missing.
+ * On failure it answers {"error": …} so the enclave can say what is missing. The enclave's first
+ * line is its request: "boot" (answer the document) or "failed: <why>" (logged to the journal: an
+ * enclave's console is closed outside debug mode, so this is where a failed boot is seen).
  * IMDSv2: docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-metadata-retrieval.html (token PUT, then
  * GET iam/security-credentials/<role>, whose JSON has AccessKeyId, SecretAccessKey, Token, Expiration).
  */
@@ -195,6 +197,15 @@ fail() {
   jq -cn --arg e "$1" '{error: $e}'
   exit 1
 }
+IFS= read -r -t 10 request || request=""
+case "$request" in
+  boot) ;;
+  "failed: "*)
+    why=\${request#failed: }
+    echo "chainfleet-enclave-config: the enclave's boot failed: \${why//[^[:print:]]/?}" >&2
+    exit 0 ;;
+  *) fail "unknown request '\${request//[^[:alnum:] :-]/?}' (the enclave asks 'boot')" ;;
+esac
 [ -r "$boot" ] || fail "boot config $boot is missing"
 region=$(jq -er .region "$boot") || fail "boot config $boot has no region"
 token=$(curl -sf -m 5 -X PUT "$imds/latest/api/token" -H "X-aws-ec2-metadata-token-ttl-seconds: 60") || fail "IMDSv2 gave no token"

@@ -4,9 +4,11 @@
 #
 # Boot channel (written by components/platform/enclaveSpec.ts on the parent):
 #   enclave  ── connect vsock CID 3 : CHAINFLEET_CONFIG_PORT (default 7000, = lottery.enclave.configPort)
-#   parent   ── chainfleet-lottery-config.service: socat VSOCK-LISTEN:<configPort>,fork → one answer per
-#               connection from /usr/local/bin/chainfleet-enclave-config, then EOF. The enclave sends nothing.
-#   The answer is one JSON object (UTF-8):
+#   parent   ── chainfleet-lottery-config.service: socat VSOCK-LISTEN:<configPort>,fork runs
+#               /usr/local/bin/chainfleet-enclave-config once per connection.
+#   The enclave sends one line, its request: "boot" — the parent answers one JSON object and closes; or
+#   "failed: <why>" — the parent logs it to its journal and closes (outside debug mode an enclave has no
+#   console: that is where a failed boot is seen; <why> never holds a secret). The answer (UTF-8):
 #     { "version": 1,
 #       "region": "eu-west-1",                      KMS key's region
 #       "kmsProxyPort": 8002,                       parent vsock-proxy → kms.<region>.amazonaws.com:443
@@ -48,8 +50,11 @@ kmstool="${CHAINFLEET_KMSTOOL:-kmstool_enclave_cli}"
 unset CHAINFLEET_TRANSPORT CHAINFLEET_CONFIG_PORT CHAINFLEET_CONFIG_ATTEMPTS CHAINFLEET_CONFIG_RETRY_SECONDS CHAINFLEET_HOSTS_FILE CHAINFLEET_KMSTOOL
 readonly PARENT_CID=3 MAX_DELAY=16
 
+reporting=""
 die() {
     echo "enclave-init: $*" >&2
+    # Best effort: tell the parent why (its journal shows it), once the transport is known.
+    [ -z "$reporting" ] || printf 'failed: %s\n' "$*" | socat -T 3 -u STDIN "$(parent "$config_port")" 2>/dev/null || true
     exit 1
 }
 
@@ -64,6 +69,7 @@ done
 # socat addresses of the parent's port $1, and of a listener here on port $1.
 parent() { if [ "$transport" = vsock ]; then echo "VSOCK-CONNECT:$PARENT_CID:$1"; else echo "TCP:127.0.0.1:$1"; fi; }
 listener() { if [ "$transport" = vsock ]; then echo "VSOCK-LISTEN:$1,fork,reuseaddr"; else echo "TCP-LISTEN:$1,bind=127.0.0.1,fork,reuseaddr"; fi; }
+reporting=1
 
 # An enclave starts with its loopback down; the forwarders below listen on it.
 if command -v ip >/dev/null; then
@@ -124,7 +130,8 @@ last="nothing answered"
 wait_s="$delay"
 for ((i = 1; i <= attempts; i++)); do
     doc=""
-    if doc=$(socat -T 10 -u "$(parent "$config_port")" STDOUT 2>/dev/null) && [ -n "$doc" ]; then
+    # -t: after "boot" is sent, wait up to 20 s for the answer (IMDS and SSM are asked per request).
+    if doc=$(printf 'boot\n' | socat -t 20 -T 20 STDIO "$(parent "$config_port")" 2>/dev/null) && [ -n "$doc" ]; then
         rc=0
         assignments=$(printf '%s' "$doc" | python3 -c "$PARSE") || rc=$?
         [ "$rc" -eq 0 ] && break
