@@ -124,6 +124,7 @@ describe("dev edits: expected steps", () => {
         const nodes = ["cl1-0", "cl1-1", "cl1-2"];
         assert.deepEqual(stepSet(r.steps, custom), [
             ...nodes.map((n) => `replace ottochain-cl1-${n}-image`),
+            ...nodes.map((n) => `replace ottochain-cl1-${n}-turn`), // one at a time: test/rolling.spec.ts
             ...nodes.map((n) => `replace! ottochain-cl1-${n}-container`),
             "replace ottochain-cl1-cl1-0-ready", "replace ottochain-cl1-cl1-1-join", "replace ottochain-cl1-cl1-2-join",
             "replace ottochain-versions",

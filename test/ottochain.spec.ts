@@ -175,9 +175,12 @@ describe("ottochain graph", () => {
             const join = byName(g, "ottochain-cl1-cl1-2-join");
             assert.ok(dependsOnTransitively(g, ml0, gl0Ready), "ML0 waits for GL0 Ready");
             assert.ok(dependsOnTransitively(g, initial, ml0Ready), "CL1 waits for ML0 Ready");
-            assert.ok(dependsOnTransitively(g, join, initialReady), "joins wait for the initial validator");
+            // A validator's gate waits for it to be Ready and listed by the initial validator, by
+            // polling, not through a dependency: in a roll the initial validator goes last.
+            assert.ok(!dependsOnTransitively(g, join, initialReady), "a validator's gate does not wait for the initial validator's");
             assert.match(String(gl0Ready.inputs.create), /wait_for_state http:\/\/[\d.]+:9000\/node\/info state Ready/);
-            assert.match(String(join.inputs.create), /wait_joined http:\/\/[\d.]+:9320 http:\/\/[\d.]+:9300 900 3/);
+            assert.match(String(join.inputs.create), /roll_joined \/tmp\/chainfleet-roll-ottochain-cl1 cl1-2 http:\/\/[\d.]+:9320 http:\/\/[\d.]+:9300 900 3/);
+            assert.match(String(initialReady.inputs.create), /roll_joined \/tmp\/chainfleet-roll-ottochain-cl1 cl1-0 http:\/\/[\d.]+:9300 http:\/\/[\d.]+:9310 900 3/);
             // CL1 and DL1 are parallel: neither waits for the other.
             const dl1Initial = byName(g, "ottochain-dl1-dl1-0-container");
             assert.ok(!dependsOnTransitively(g, dl1Initial, initialReady));
@@ -209,9 +212,9 @@ describe("ottochain graph", () => {
         assert.ok(added.length > 0);
         for (const r of added) assert.match(r.name, /cl1-3/, `${r.name} was added`);
         assert.deepEqual(added.filter((r) => r.custom).map((r) => r.type).sort(), [
-            "command:remote:Command", "command:remote:Command", "command:remote:Command",
+            "command:remote:Command", "command:remote:Command", "command:remote:Command", "command:remote:Command",
             "docker:index/container:Container", "docker:index/remoteImage:RemoteImage", "docker:index/volume:Volume",
-        ]); // key, pids slice, join; container; image; volume
+        ]); // key, pids slice, turn, join; container; image; volume
         const after = new Map(four.resources.map((r) => [r.urn, r]));
         for (const [urn, r] of before) {
             assert.ok(after.has(urn), `${r.name} removed`);
@@ -221,7 +224,7 @@ describe("ottochain graph", () => {
         }
         assert.match(String(after.get(byName(prod, "ottochain-versions-b").urn)!.inputs.create), /check_versions 2\.8\.1 .*cl1-3=http/);
         const join = byName(four, "ottochain-cl1-cl1-3-join");
-        assert.match(String(join.inputs.create), /wait_joined http:\/\/[\d.]+:9330 /);
+        assert.match(String(join.inputs.create), /roll_joined \S+ cl1-3 http:\/\/[\d.]+:9330 /);
     });
 
     it("the critical path does not grow with the cluster size", async () => {
@@ -242,8 +245,7 @@ describe("ottochain graph", () => {
     it("prod copies the jars and genesis CSVs to each metagraph host before any keygen, and only those", async () => {
         const fixtures = path.join(__dirname, "fixtures", "ottochain");
         const g = await planStack("prod", { "ottochain.jarsSource": `${fixtures}/jars`, "ottochain.genesisSource": `${fixtures}/genesis` });
-        // Copies are scp commands over the deployer's ssh path: the destination ends the command line.
-        const copies = ofType(g, "command:local:Command").filter((c) => String(c.inputs.create).startsWith("scp ")).map((c) => ({ ...c, inputs: { ...c.inputs, remotePath: String(c.inputs.create).split(":").pop() } }));
+        const copies = ofType(g, "command:remote:CopyToRemote");
         // Six jars on each of hosts a, b, c; the genesis CSVs only on a, where GL0 and ML0 run.
         assert.equal(copies.filter((c) => String(c.inputs.remotePath).endsWith(".jar")).length, 18);
         assert.deepEqual(copies.filter((c) => String(c.inputs.remotePath).endsWith(".csv")).map((c) => c.name).sort(), ["ottochain-artifacts-a-gl0-genesis-csv", "ottochain-artifacts-a-ml0-genesis-csv"]);

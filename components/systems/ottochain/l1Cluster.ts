@@ -1,11 +1,13 @@
-// An L1 cluster (Currency L1 or Data L1): the initial validator, Ready first; then every other
-// validator starts and joins it in parallel, so the critical path does not grow with the size.
+// An L1 cluster (Currency L1 or Data L1). First creation: every node starts at once; the initial
+// validator forms the cluster and the others join it, so the critical path does not grow with the
+// size. A later change that replaces the nodes restarts them one at a time (roll.sh): validators
+// first, the initial validator last, each back to Ready and in the cluster before the next, so
+// the cluster never has fewer than n − 1 nodes Ready.
 import * as pulumi from "@pulumi/pulumi";
-import { readinessGate } from "../../platform/readiness";
-import { joinedScript } from "../../platform/readinessScript";
 import { DockerHost } from "../../platform/host";
 import { healthCommands, NodeSpec } from "./spec";
 import { MetagraphNode, NodeCommon } from "./node";
+import { joinedTurnScript, rollLockPath } from "./nodeScript";
 
 export interface L1ClusterArgs {
     /** Nodes of this cluster, index 0 = initial validator. */
@@ -16,8 +18,9 @@ export interface L1ClusterArgs {
     metagraphL0: { id: pulumi.Input<string>; host: pulumi.Input<string>; port: number };
     globalL0: { id: pulumi.Input<string>; host: pulumi.Input<string>; port: number };
     tokenIdentifier: pulumi.Input<string>;
-    /** ML0 Ready gate: nothing here starts before it. */
+    /** ML0 Ready gate: no container here starts (or is replaced) before it. */
     after: pulumi.Resource[];
+    /** Bound of each readiness gate, seconds; a wait for a node's turn may last this long without progress, three times over (GL0's, ML0's and the node ahead's restart). */
     readinessTimeoutSeconds: number;
     /** Seconds a validator may take from its start or join to Ready before it restarts for a fresh join. */
     joinTimeoutSeconds: number;
@@ -37,29 +40,36 @@ export class L1Cluster extends pulumi.ComponentResource {
         const [initialSpec, ...validatorSpecs] = args.nodes;
         const peers = { globalL0: args.globalL0, metagraphL0: args.metagraphL0, tokenIdentifier: args.tokenIdentifier };
         const address = args.host.address;
-        const initial = new MetagraphNode(`${name}-${initialSpec.name}`, { spec: initialSpec, host: args.host, common: args.common, ...peers, after: args.after }, { parent: this });
-        this.containerIds.push(initial.container.id);
-        const initialReady = readinessGate(`${name}-${initialSpec.name}-ready`, {
-            host: args.host,
-            url: pulumi.interpolate`http://${address}:${initialSpec.ports.public}/node/info`,
-            field: "state", expected: "Ready", timeoutSeconds: args.readinessTimeoutSeconds,
-            after: [initial.container], triggers: [initial.container.id],
-        }, this);
-        this.ready.push(initialReady);
-        const peerUrl = pulumi.interpolate`http://${address}:${initialSpec.ports.public}`;
-        for (const v of validatorSpecs) {
-            const join = { peerUrl, peerIp: address, peerP2pPort: initialSpec.ports.p2p, timeoutSeconds: args.joinTimeoutSeconds };
-            const node = new MetagraphNode(`${name}-${v.name}`, { spec: v, host: args.host, common: args.common, ...peers, after: args.after, join }, { parent: this });
-            this.containerIds.push(node.container.id);
-            // One joiner per node: the validator's entrypoint joins (and rejoins after any restart);
-            // this only waits until it is Ready and in the cluster.
-            const script = pulumi.all([address, peerUrl]).apply(([a, p]) => joinedScript({
-                selfUrl: `http://${a}:${v.ports.public}`, peerUrl: p, timeoutSeconds: args.readinessTimeoutSeconds,
+        const url = (n: NodeSpec) => pulumi.interpolate`http://${address}:${n.ports.public}`;
+        const joinOf = (peer: NodeSpec) => ({ peerUrl: url(peer), peerIp: address, peerP2pPort: peer.ports.p2p, timeoutSeconds: args.joinTimeoutSeconds });
+        const lock = rollLockPath(name);
+        const turnTimeout = 3 * args.readinessTimeoutSeconds;
+        const node = (spec: NodeSpec, join: ReturnType<typeof joinOf> | undefined, turnsFirst: pulumi.Resource[]) => new MetagraphNode(`${name}-${spec.name}`, {
+            spec, host: args.host, common: args.common, ...peers, after: args.after, join,
+            roll: { cluster: name, after: turnsFirst, timeoutSeconds: turnTimeout },
+        }, { parent: this });
+        // Each node's gate after its container: Ready and listed by its join peer, then its turn
+        // given back. It waits for nothing else (a validator's gate does not wait for the initial
+        // validator's), so a roll can finish the validators while the initial validator still waits.
+        const joined = (spec: NodeSpec, n: MetagraphNode, peer: NodeSpec | undefined, gateName: string) => {
+            const script = pulumi.all([url(spec), peer ? url(peer) : ""]).apply(([self, p]) => joinedTurnScript({
+                lock, node: spec.name, selfUrl: self, peerUrl: p || undefined, timeoutSeconds: args.readinessTimeoutSeconds,
             }));
-            this.ready.push(args.host.run(`${name}-${v.name}-join`, script, { parent: this, dependsOn: [initialReady, node.container], triggers: [node.container.id] }));
-        }
+            return args.host.run(`${name}-${gateName}`, script, { parent: this, dependsOn: [n.container], triggers: [n.container.id, n.rollout] });
+        };
+
+        // Validators: each joins the initial validator; their turns go first.
+        const validators = validatorSpecs.map((v) => ({ spec: v, node: node(v, joinOf(initialSpec), []) }));
+        // The initial validator: its turn after every validator's; it rejoins the second node when
+        // it restarts alone (run-node.sh).
+        const second = validatorSpecs[0];
+        const initial = node(initialSpec, second ? joinOf(second) : undefined, validators.map((v) => v.node.turn!));
+        this.containerIds.push(initial.container.id, ...validators.map((v) => v.node.container.id));
+        this.ready.push(joined(initialSpec, initial, second, `${initialSpec.name}-ready`));
+        for (const v of validators) this.ready.push(joined(v.spec, v.node, initialSpec, `${v.spec.name}-join`));
+
         this.expectedSize = args.nodes.length;
-        this.publicUrls = args.nodes.map((n) => pulumi.interpolate`http://${address}:${n.ports.public}`);
+        this.publicUrls = args.nodes.map(url);
         this.healthCommands = pulumi.output(address).apply((a) => [...new Set(args.nodes.flatMap((n) => healthCommands(a, n)))]);
         this.registerOutputs({ publicUrls: this.publicUrls, expectedSize: this.expectedSize });
     }

@@ -2,10 +2,9 @@
 // container with host networking, read-only jars and key, and its own data volume.
 import * as pulumi from "@pulumi/pulumi";
 import { DockerHost } from "../../platform/host";
-import { nodeHealthcheck } from "./nodeScript";
-import { ServiceContainer } from "../../platform/serviceContainer";
+import { nodeCommandScript, nodeHealthcheck, ROLL_LABELS, rollLockPath, ROLLOUT_ENV, rolloutDigest, turnScript } from "./nodeScript";
+import { ServiceContainer, ServiceContainerArgs } from "../../platform/serviceContainer";
 import { JVM_OVERHEAD_MIB, keygenScript, nodeEnv, NodeSpec } from "./spec";
-import { nodeCommandScript } from "./nodeScript";
 
 /** What every node of a metagraph shares. */
 export interface NodeCommon {
@@ -21,6 +20,8 @@ export interface NodeCommon {
     /** Keystore password, a secret (CL_PASSWORD). */
     password: pulumi.Output<string>;
     genesisResetToken?: string;
+    /** The Tessellation version the jars are (ottochain.tessellationVersion): what a join peer must run. */
+    tessellationVersion: string;
     retainData: boolean;
     /** Per host label: what must exist on the host first (copied jars and genesis CSVs). */
     hostPrepared?: Record<string, pulumi.Resource[]>;
@@ -35,8 +36,18 @@ export interface MetagraphNodeArgs {
     tokenIdentifier?: pulumi.Input<string>;
     /** Gates that must pass before the container starts. */
     after: pulumi.Resource[];
-    /** Validators: the initial validator to rejoin on every start. */
+    /**
+     * L1 nodes of a cluster of two or more: the peer to join on every start (validators: the
+     * initial validator; the initial validator: the second node, joined only when the cluster is
+     * alive without it — run-node.sh).
+     */
     join?: { peerUrl: pulumi.Input<string>; peerIp: pulumi.Input<string>; peerP2pPort: number; timeoutSeconds: number };
+    /**
+     * L1 nodes: restart one at a time (roll.sh). `cluster` names the cluster (its containers'
+     * label and its turn on the host); `after` are the turns that go first (the initial validator
+     * waits for the validators'); `timeoutSeconds` bounds a wait for the turn without progress.
+     */
+    roll?: { cluster: string; after: pulumi.Resource[]; timeoutSeconds: number };
 }
 
 
@@ -44,6 +55,10 @@ export class MetagraphNode extends pulumi.ComponentResource {
     readonly container: ServiceContainer["container"];
     /** Peer id, printed by cl-wallet from the node's own keystore. */
     readonly peerId: pulumi.Output<string>;
+    /** L1 nodes: the gate that waits for this node's turn before its container is replaced. */
+    readonly turn?: pulumi.Resource;
+    /** L1 nodes: digest of what the container is made from (its ROLLOUT_ENV; see below). */
+    readonly rollout?: string;
 
     constructor(name: string, args: MetagraphNodeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("chainfleet:ottochain:Node", name, {}, opts);
@@ -71,10 +86,11 @@ export class MetagraphNode extends pulumi.ComponentResource {
                 JOIN_TIMEOUT_SECONDS: args.join.timeoutSeconds,
             });
         }
+        if (args.roll) env.NODE_VERSION = common.tessellationVersion;
         const genesisSub = spec.layer === "gl0" ? "gl0" : "ml0";
-        const c = new ServiceContainer(name, {
-            host,
-            containerName: `ottochain-${spec.name}`,
+        const containerName = `ottochain-${spec.name}`;
+        const made: Omit<ServiceContainerArgs, "host"> = {
+            containerName,
             image: { ref: spec.image },
             command: ["bash", "-c", nodeCommandScript(), "run-node"],
             env,
@@ -102,7 +118,33 @@ export class MetagraphNode extends pulumi.ComponentResource {
             retainData: common.retainData,
             stopGraceSeconds: 60,
             labels: { "chainfleet.ottochain.layer": spec.layer },
-        }, { parent: this, dependsOn: [keygen, ...args.after] });
+        };
+        // L1: the rollout digest of what the container is made from, in its env for the turn to
+        // compare; it changes when the config changes the container (image, heap, jars, command,
+        // limits). Left out: the secret (a password change restarts the nodes without turns) and
+        // values known only at deploy time (host addresses, peer ids, the token identifier: new L0
+        // keys or a new metagraph restart the cluster together — nodes of another metagraph cannot
+        // join each other). Being plain, the digest keeps the turn off the ML0 chain, so a first
+        // creation's critical path is what it was.
+        let turn: pulumi.Resource | undefined;
+        let containerArgs: ServiceContainerArgs = { ...made, host };
+        if (args.roll) {
+            const roll = args.roll;
+            const versions = common.tessellationVersion;
+            const labels = { ...made.labels, [ROLL_LABELS.cluster]: roll.cluster, [ROLL_LABELS.port]: String(spec.ports.public), [ROLL_LABELS.versions]: versions };
+            const plainEnv = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === "string" || typeof v === "number"));
+            // Only what replaces a container (test/harness/providers/docker.ts): memory and the
+            // restart policy are updated in place, retainData is the volumes' (the heap is in env).
+            const { memoryMiB: _inPlace, restart: _alsoInPlace, retainData: _volumes, ...replacing } = made;
+            const rollout = rolloutDigest({ ...replacing, labels, env: plainEnv, secretEnv: Object.keys(made.secretEnv ?? {}) });
+            turn = host.run(`${name}-turn`, turnScript({
+                lock: rollLockPath(roll.cluster), node: spec.name, container: containerName, rollout, versions, cluster: roll.cluster, timeoutSeconds: roll.timeoutSeconds,
+            }), { parent: this, dependsOn: roll.after, triggers: [rollout] });
+            containerArgs = { ...containerArgs, labels, env: { ...env, [ROLLOUT_ENV]: rollout } };
+            this.rollout = rollout;
+        }
+        const c = new ServiceContainer(name, containerArgs, { parent: this, dependsOn: [keygen, ...args.after, ...(turn ? [turn] : [])] });
+        this.turn = turn;
         this.container = c.container;
         this.registerOutputs({ peerId: this.peerId });
     }

@@ -1,10 +1,13 @@
-// The container command of a node: the readiness library (for the background rejoin) + run-node.sh.
+// The container command of a node: the readiness library (for the background rejoin) + run-node.sh;
+// and the host gates of a rolling L1 restart: the readiness library + roll.sh + one call.
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { shippedScript } from "../../platform/shell";
+import { cmd, shippedScript } from "../../platform/shell";
 import { HealthcheckSpec } from "../../platform/containerSpec";
 
 const RUN_NODE = fs.readFileSync(path.join(__dirname, "run-node.sh"), "utf8");
+const ROLL = fs.readFileSync(path.join(__dirname, "roll.sh"), "utf8");
 
 /** bash -c text of every node container. */
 export function nodeCommandScript(): string {
@@ -23,4 +26,65 @@ export function nodeHealthcheck(publicPort: number): HealthcheckSpec {
         retries: 4,
         startPeriodSeconds: 120,
     };
+}
+
+/** Labels of an L1 container that the roll gates read on the host (roll.sh header). */
+export const ROLL_LABELS = {
+    cluster: "chainfleet.ottochain.cluster",
+    port: "chainfleet.ottochain.port",
+    versions: "chainfleet.ottochain.versions",
+} as const;
+
+/** The env variable holding an L1 container's rollout digest (env takes values known only at deploy time; labels do not). */
+export const ROLLOUT_ENV = "CHAINFLEET_ROLLOUT";
+
+/** A host script: the readiness library, roll.sh, then one call. */
+function rollScript(fn: "roll_turn" | "roll_joined", ...args: (string | number)[]): string {
+    return `${shippedScript("readiness.sh")}\n${ROLL}\nset -euo pipefail\n${cmd(fn, ...args)}\n`;
+}
+
+/** Where an L1 cluster's turn is kept on its host (gone on reboot, when every node restarts anyway). */
+export function rollLockPath(cluster: string): string {
+    return `/tmp/chainfleet-roll-${cluster}`;
+}
+
+export interface TurnSpec {
+    /** The turn file (rollLockPath). */
+    lock: string;
+    node: string;
+    container: string;
+    /** rolloutDigest of what the new container is made from. */
+    rollout: string;
+    /** "<tessellationVersion>/<metagraphVersion>" of the new container. */
+    versions: string;
+    /** Value of the cluster label every container of the cluster carries. */
+    cluster: string;
+    /** Bound of a wait without progress, seconds. */
+    timeoutSeconds: number;
+    intervalSeconds?: number;
+}
+
+/** The gate before a node's container is replaced: waits for its turn (roll.sh roll_turn). */
+export function turnScript(t: TurnSpec): string {
+    return rollScript("roll_turn", t.lock, t.node, t.container, t.rollout, t.versions, t.cluster, t.timeoutSeconds, t.intervalSeconds ?? 3);
+}
+
+/** The gate after: the node Ready and listed by its peer (none for a cluster of one), then the turn given back. */
+export function joinedTurnScript(j: { lock: string; node: string; selfUrl: string; peerUrl?: string; timeoutSeconds: number; intervalSeconds?: number }): string {
+    return rollScript("roll_joined", j.lock, j.node, j.selfUrl, j.peerUrl ?? "", j.timeoutSeconds, j.intervalSeconds ?? 3);
+}
+
+/** JSON with object keys sorted at every level, so equal values give equal text. */
+function canonicalJson(v: unknown): string {
+    if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+    if (v !== null && typeof v === "object") {
+        const o = v as Record<string, unknown>;
+        return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(",")}}`;
+    }
+    return JSON.stringify(v) ?? "null";
+}
+
+/** A short digest of everything a container is made from: it changes exactly when the container is replaced. */
+export function rolloutDigest(made: unknown): string {
+    return crypto.createHash("sha256").update(canonicalJson(made)).digest("hex").slice(0, 16);
 }

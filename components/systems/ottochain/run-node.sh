@@ -5,18 +5,26 @@
 #     run-rollback otherwise (GL0 with the latest snapshot's hash, ML0 with its token identifier
 #     from genesis.address, as Euclid's rollback playbooks do); ML0 makes genesis.snapshot
 #     (create-genesis) once and keeps it;
-#   L1: run-initial-validator for the cluster's first node, run-validator for the others.
+#   L1: run-validator for every node but the cluster's first; the first (the initial validator)
+#     runs run-initial-validator, unless its rejoin peer (JOIN_PEER_URL: the cluster's second node)
+#     is Ready and runs this node's version: then the cluster is alive without it (it restarted
+#     alone, e.g. in a rolling update) and a new initial validator would split it (its own cluster
+#     session), so it runs run-validator and joins that peer, as every validator does.
 # A genesis reset happens only when GENESIS_RESET_TOKEN changes; the old data is moved aside, kept.
 #
 # It stays in the container as a small supervisor (java is its child, SIGTERM is passed on):
 # - Validators are joined by this script alone (one joiner per node): on every start it POSTs
-#   /cluster/join once the node is ReadyToJoin, and if the node does not reach Ready within
+#   /cluster/join once the node is ReadyToJoin and its peer is Ready and runs NODE_VERSION (a peer
+#   of another version refuses the join: Joining.scala VersionMismatch; during a version change
+#   the node waits for the peer's own restart), and if the node does not reach Ready within
 #   JOIN_TIMEOUT_SECONDS (the peer was down: Tessellation then stays in SessionStarted for good) it
 #   stops java, so the container exits and Docker starts it again for a fresh attempt.
 # - The JVM runs as the owner of the node's genesis dir (L0) or of the jars: the host's deploying
 #   user, who owns the files the node must write (genesis.snapshot), with no capability needed.
 # Env: NODE_NAME, NODE_KIND (gl0|ml0|initial-validator|validator), CL_JAR, HEAP_MIB, GENESIS_DIR,
-#      GENESIS_RESET_TOKEN (optional), JOIN_* (validators). Working directory: the node's data volume.
+#      GENESIS_RESET_TOKEN (optional), JOIN_* (L1 nodes of a cluster of two or more), NODE_VERSION
+#      (the Tessellation version the node's jars are: a join peer must report it; unset: any).
+#      Working directory: the node's data volume.
 set -euo pipefail
 cd "${NODE_HOME:-/node}"
 
@@ -61,6 +69,17 @@ genesis_reset() {
   printf '%s\n' "$token" > .genesis-reset-token
 }
 
+# peer_joinable: the join peer is Ready and runs this node's version (NODE_VERSION; a leading "v"
+# ignored). Prints nothing; needs http_get and json_field from the readiness library.
+peer_joinable() {
+  local info version
+  info=$(http_get "$JOIN_PEER_URL/node/info" 2>/dev/null) || return 1
+  [ "$(printf '%s' "$info" | json_field state)" = Ready ] || return 1
+  [ -z "${NODE_VERSION:-}" ] && return 0
+  version=$(printf '%s' "$info" | json_field version)
+  [ "${version#v}" = "${NODE_VERSION#v}" ]
+}
+
 mode=()
 case "$NODE_KIND" in
   gl0|ml0)
@@ -87,7 +106,13 @@ case "$NODE_KIND" in
       mode=(run-genesis "$GENESIS_DIR/genesis.snapshot")
     fi
     ;;
-  initial-validator) mode=(run-initial-validator) ;;
+  initial-validator)
+    mode=(run-initial-validator)
+    if [ -n "${JOIN_PEER_URL:-}" ] && peer_joinable; then
+      echo "chainfleet: $NODE_NAME: the cluster is alive at $JOIN_PEER_URL: rejoining it instead of starting a new one"
+      mode=(run-validator)
+    fi
+    ;;
   validator) mode=(run-validator) ;;
   *) echo "chainfleet: unknown NODE_KIND $NODE_KIND" >&2; exit 1 ;;
 esac
@@ -102,7 +127,7 @@ trap stop_java TERM INT
 # keep_joined: the one joiner of a validator (see the header). Needs node_state from the
 # readiness library sent before this script.
 keep_joined() {
-  local started=$SECONDS joined_at="" state peer peer_id code
+  local started=$SECONDS joined_at="" state peer peer_id peer_version code
   while kill -0 "$java_pid" 2>/dev/null; do
     state=$(node_state "http://127.0.0.1:$CL_PUBLIC_HTTP_PORT" || true)
     case "$state" in
@@ -113,8 +138,11 @@ keep_joined() {
         started=$SECONDS
         peer=$(http_get "$JOIN_PEER_URL/node/info" 2>/dev/null || true)
         peer_id=$(printf '%s' "$peer" | json_field id || true)
+        peer_version=$(printf '%s' "$peer" | json_field version || true)
         if [ "$(printf '%s' "$peer" | json_field state || true)" != Ready ]; then
           echo "chainfleet: $NODE_NAME: peer $JOIN_PEER_URL is not Ready yet; waiting to join" >&2
+        elif [ -n "${NODE_VERSION:-}" ] && [ "${peer_version#v}" != "${NODE_VERSION#v}" ]; then
+          echo "chainfleet: $NODE_NAME: peer $JOIN_PEER_URL runs ${peer_version:-no version}, this node ${NODE_VERSION}; waiting for it to restart" >&2
         elif [ -n "$peer_id" ]; then
           code=$(http_post_json "http://127.0.0.1:$CL_CLI_HTTP_PORT/cluster/join" \
             "$(printf '{"id":"%s","ip":"%s","p2pPort":%d}' "$peer_id" "$JOIN_PEER_IP" "$JOIN_PEER_P2P_PORT")" || true)
@@ -137,7 +165,7 @@ keep_joined() {
   done
 }
 
-if [ "$NODE_KIND" = validator ] && [ -n "${JOIN_PEER_URL:-}" ]; then
+if [ "${mode[0]}" = run-validator ] && [ -n "${JOIN_PEER_URL:-}" ]; then
   keep_joined &
 fi
 

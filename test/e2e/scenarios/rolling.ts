@@ -1,0 +1,86 @@
+// g. A rolling L1 update and its revert: CL1's heap goes up, then back. Each time every CL1 node is
+// replaced, one at a time (its turn gate, roll.sh): polled every half second, the cluster never
+// has fewer than n − 1 nodes Ready, and it ends whole, every node on the new (then the old) heap.
+// Figures: the roll's wall time and, per node, how long it was not Ready.
+import { log } from "../runner/log";
+import { inspectContainer } from "../runner/dockerApi";
+import { learnSecrets, READY_BOUND_S, Scenario } from "./context";
+import { fleetContainers, fleetProblems, nodeState, sleep, waitForFleet } from "./fleet";
+import { failureText, runE2E } from "./run";
+
+interface Watch { minReady: number; polls: number; downSeconds: Map<string, number>; order: string[] }
+
+/** Polls the nodes' states until `done` resolves; records the fewest Ready and each node's time not Ready. */
+async function watchCluster(nodes: { name: string; port: number }[], done: Promise<unknown>): Promise<Watch> {
+    let finished = false;
+    void done.finally(() => { finished = true; });
+    const w: Watch = { minReady: nodes.length, polls: 0, downSeconds: new Map(), order: [] };
+    const downSince = new Map<string, number>();
+    while (!finished) {
+        const t = Date.now();
+        const states = await Promise.all(nodes.map((n) => nodeState(n.port)));
+        w.polls++;
+        w.minReady = Math.min(w.minReady, states.filter((s) => s === "Ready").length);
+        nodes.forEach((n, i) => {
+            if (states[i] !== "Ready" && !downSince.has(n.name)) {
+                downSince.set(n.name, t);
+                w.order.push(n.name);
+            }
+            if (states[i] === "Ready" && downSince.has(n.name)) {
+                w.downSeconds.set(n.name, (w.downSeconds.get(n.name) ?? 0) + (t - downSince.get(n.name)!) / 1000);
+                downSince.delete(n.name);
+            }
+        });
+        await sleep(500);
+    }
+    return w;
+}
+
+async function heapOf(name: string): Promise<string | undefined> {
+    const i = (await inspectContainer(name)) as unknown as { Config: { Env: string[] } };
+    return i.Config.Env.find((e) => e.startsWith("HEAP_MIB="))?.split("=")[1];
+}
+
+export const rolling: Scenario = {
+    id: "g",
+    title: "CL1 heap up, then back: a rolling restart each way, never fewer than n − 1 nodes Ready",
+    async run(ctx) {
+        const nodes = (await fleetContainers(ctx.workdir)).filter((c) => c.layer === "cl1" && c.publicPort !== undefined)
+            .map((c) => ({ name: c.name, port: c.publicPort! }));
+        if (nodes.length < 2) throw new Error(`CL1 has ${nodes.length} node(s): a roll needs two or more`);
+        const known = await fleetProblems(ctx.workdir);
+        const before = ctx.sets["ottochain.currencyL1.heapMiB"];
+        const problems: string[] = [];
+        for (const [what, heap] of [["heap up", 1280], ["revert", before]] as const) {
+            if (heap === undefined) delete ctx.sets["ottochain.currencyL1.heapMiB"];
+            else ctx.sets["ottochain.currencyL1.heapMiB"] = heap;
+            const run = runE2E("up", ctx.workdir, ctx.sets);
+            const watch = await watchCluster(nodes, run);
+            const r = await run;
+            learnSecrets(ctx);
+            if (r.code !== 0) problems.push(`${what}: up failed: ${failureText(r)}`);
+            const replaced = (r.report?.replaced ?? []).filter((n) => /-container$/.test(n));
+            const cl1 = nodes.map((n) => `ottochain-cl1-${n.name.replace(/^ottochain-/, "")}-container`);
+            for (const c of cl1) if (!replaced.includes(c)) problems.push(`${what}: ${c} was not replaced`);
+            const others = replaced.filter((c) => !cl1.includes(c));
+            if (others.length) problems.push(`${what}: replaced besides CL1: ${others.join(", ")}`);
+            if (watch.minReady < nodes.length - 1) problems.push(`${what}: only ${watch.minReady} of ${nodes.length} CL1 nodes Ready at one poll (of ${watch.polls})`);
+            // Validators first, the initial validator (cl1-0) last.
+            if (watch.order[watch.order.length - 1] !== "ottochain-cl1-0") problems.push(`${what}: nodes went down in the order ${watch.order.join(", ")}`);
+            try {
+                await waitForFleet(ctx.workdir, r.code === 0 ? READY_BOUND_S : 60, `after the ${what}`, known);
+            } catch (e) {
+                problems.push((e as Error).message);
+            }
+            const want = heap === undefined ? "1024" : String(heap);
+            for (const n of nodes) {
+                const got = await heapOf(n.name);
+                if (got !== want) problems.push(`${what}: ${n.name} runs HEAP_MIB=${got}, want ${want}`);
+            }
+            const per = [...watch.downSeconds.entries()].map(([n, s]) => `${n.replace(/^ottochain-/, "")} ${s.toFixed(1)} s`).join(", ");
+            ctx.figures[`CL1 roll (${what}): wall time; each node not Ready`] = `${r.seconds.toFixed(1)} s; ${per}; fewest Ready ${watch.minReady}/${nodes.length} over ${watch.polls} polls`;
+            log(`  ${what}: ${r.seconds.toFixed(1)} s, order ${watch.order.join(" → ")}, not Ready: ${per}, fewest Ready ${watch.minReady}/${nodes.length}`);
+        }
+        if (problems.length > 0) throw new Error(problems.join("\n    "));
+    },
+};
