@@ -212,7 +212,7 @@ describe("ottochain graph", () => {
         assert.ok(added.length > 0);
         for (const r of added) assert.match(r.name, /cl1-3/, `${r.name} was added`);
         assert.deepEqual(added.filter((r) => r.custom).map((r) => r.type).sort(), [
-            "command:remote:Command", "command:remote:Command", "command:remote:Command", "command:remote:Command",
+            "command:local:Command", "command:local:Command", "command:local:Command", "command:local:Command",
             "docker:index/container:Container", "docker:index/remoteImage:RemoteImage", "docker:index/volume:Volume",
         ]); // key, pids slice, turn, join; container; image; volume
         const after = new Map(four.resources.map((r) => [r.urn, r]));
@@ -245,7 +245,8 @@ describe("ottochain graph", () => {
     it("prod copies the jars and genesis CSVs to each metagraph host before any keygen, and only those", async () => {
         const fixtures = path.join(__dirname, "fixtures", "ottochain");
         const g = await planStack("prod", { "ottochain.jarsSource": `${fixtures}/jars`, "ottochain.genesisSource": `${fixtures}/genesis` });
-        const copies = ofType(g, "command:remote:CopyToRemote");
+        // Copies are scp commands over the deployer's ssh path: the destination ends the command line.
+        const copies = ofType(g, "command:local:Command").filter((c) => String(c.inputs.create).startsWith("scp ")).map((c) => ({ ...c, inputs: { ...c.inputs, remotePath: String(c.inputs.create).split(":").pop() } }));
         // Six jars on each of hosts a, b, c; the genesis CSVs only on a, where GL0 and ML0 run.
         assert.equal(copies.filter((c) => String(c.inputs.remotePath).endsWith(".jar")).length, 18);
         assert.deepEqual(copies.filter((c) => String(c.inputs.remotePath).endsWith(".csv")).map((c) => c.name).sort(), ["ottochain-artifacts-a-gl0-genesis-csv", "ottochain-artifacts-a-ml0-genesis-csv"]);
