@@ -1,0 +1,91 @@
+// Builds from git (stacks/gitSources.ts): checkouts made for real from a local repository served
+// as a file:// URL (no network), reused without a fetch when already at the commit, cleaned when
+// touched, and every failure named by its config key; then the plan builds SCITT from it.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { ensureGitSource, ensureGitSources, GitSource, realGit } from "../stacks/gitSources";
+import { byName, planStack } from "./harness/graph";
+import { expectProblem, problems } from "./harness/configLoad";
+import { run, tempDir } from "./util/tools";
+
+/** A repository with a Dockerfile at docker/Dockerfile: tag v1, then a second commit on main. */
+function originRepo(): { url: string; v1: string; head: string; dir: string } {
+    const dir = tempDir("origin-");
+    const git = (...args: string[]) => {
+        const r = run("git", ["-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.invalid", ...args]);
+        if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
+        return r.stdout.trim();
+    };
+    git("init", "--quiet", "--initial-branch=main");
+    git("config", "uploadpack.allowAnySHA1InWant", "true"); // serve any commit id, as GitHub serves reachable ones
+    fs.mkdirSync(path.join(dir, "docker"));
+    fs.writeFileSync(path.join(dir, "docker", "Dockerfile"), "FROM scratch\n");
+    git("add", ".");
+    git("commit", "--quiet", "-m", "one");
+    git("tag", "v1");
+    const v1 = git("rev-parse", "HEAD");
+    fs.writeFileSync(path.join(dir, "README"), "two\n");
+    git("add", ".");
+    git("commit", "--quiet", "-m", "two");
+    return { url: `file://${dir}`, v1, head: git("rev-parse", "HEAD"), dir };
+}
+
+describe("git sources", function () {
+    this.timeout(60_000);
+    let origin: ReturnType<typeof originRepo>;
+    before(() => { origin = originRepo(); });
+    const source = (ref: string, dir = path.join(tempDir("checkout-"), "scitt")): GitSource => ({ key: "scitt.source", url: origin.url, ref, dir });
+
+    it("checks out a tag, a branch or a commit; an already checked-out commit is reused without a fetch", () => {
+        const s = source("v1");
+        assert.deepEqual(ensureGitSource(s), { commit: origin.v1, fetched: true });
+        assert.ok(fs.existsSync(path.join(s.dir, "docker", "Dockerfile")));
+        assert.deepEqual(ensureGitSource({ ...s, ref: "main" }), { commit: origin.head, fetched: true });
+        const calls: string[][] = [];
+        const counting = (args: string[]) => { calls.push(args); return realGit(args); };
+        const pinned = { ...s, ref: origin.head };
+        assert.deepEqual(ensureGitSource(pinned, counting), { commit: origin.head, fetched: false });
+        assert.ok(!calls.some((a) => a.includes("fetch")), "no fetch for a commit already checked out");
+    });
+
+    it("a touched checkout is brought back to the ref, untracked files gone", () => {
+        const s = source(origin.v1);
+        ensureGitSource(s);
+        fs.writeFileSync(path.join(s.dir, "docker", "Dockerfile"), "FROM evil\n");
+        fs.writeFileSync(path.join(s.dir, "stray"), "x");
+        assert.equal(ensureGitSource(s).fetched, true);
+        assert.equal(fs.readFileSync(path.join(s.dir, "docker", "Dockerfile"), "utf8"), "FROM scratch\n");
+        assert.ok(!fs.existsSync(path.join(s.dir, "stray")));
+    });
+
+    it("a ref the server does not have, or no git, fails naming the key, the ref and the URL", () => {
+        assert.throws(() => ensureGitSource(source("no-such-branch")),
+            (e: Error) => /^chainfleet:scitt\.source: could not check out ref "no-such-branch" of "file:\/\/\S+" into \S+: .*no-such-branch.*Check chainfleet:scitt\.source\.url and chainfleet:scitt\.source\.ref/.test(e.message));
+        const noGit = () => { throw Object.assign(new Error("spawn git ENOENT"), { code: "ENOENT" }); };
+        assert.throws(() => ensureGitSource(source("v1"), noGit), /: git is not installed on this machine\./);
+    });
+
+    it("says when a ref moves", () => {
+        const c = { scitt: { enabled: true, source: { url: origin.url, ref: "main" } } } as Parameters<typeof ensureGitSources>[0];
+        const [line] = ensureGitSources(c);
+        assert.match(line, /at [0-9a-f]{40}, fetched from file:\/\/.* \(ref "main" moves: pin a full commit id for builds that repeat\)$/);
+    });
+
+    it("config: exactly one of image, buildContext and source.url; url and ref together", () => {
+        expectProblem(problems("dev", { "scitt.source": { url: "https://github.com/microsoft/scitt-ccf-ledger.git", ref: "v0.9.0" } }),
+            /^chainfleet:scitt\.image, chainfleet:scitt\.buildContext and chainfleet:scitt\.source\.url: set exactly one \(got image nothing, buildContext "\.\.\/scitt-ccf-ledger", source\.url "https:/);
+        expectProblem(problems("dev", { "scitt.buildContext": undefined, "scitt.source": { url: "https://github.com/microsoft/scitt-ccf-ledger.git" } }),
+            /^chainfleet:scitt\.source\.url and chainfleet:scitt\.source\.ref go together/);
+        expectProblem(problems("dev", { "scitt.buildContext": undefined, "scitt.source": { url: "github.com/x", ref: "v1" } }),
+            'chainfleet:scitt.source.url must be a git URL (https://, ssh://, git://, file:// or user@host:path) (got "github.com/x")');
+    });
+
+    it("the dev plan builds SCITT from the checkout, named relative to the project", async () => {
+        const g = await planStack("dev", { "scitt.buildContext": undefined, "scitt.source": { url: origin.url, ref: origin.v1 }, preflight: "off" });
+        const build = byName(g, "scitt-image").inputs.build as { context: string; dockerfile: string };
+        assert.equal(build.context, path.join(".chainfleet", "src", "scitt-ccf-ledger"));
+        assert.equal(build.dockerfile, path.join(".chainfleet", "src", "scitt-ccf-ledger", "docker", "Dockerfile"));
+        assert.equal(run("git", ["-C", build.context, "rev-parse", "HEAD"]).stdout.trim(), origin.v1);
+    });
+});
