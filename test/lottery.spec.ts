@@ -201,6 +201,7 @@ describe("lottery graphs", () => {
         assert.ok(ct.secretPaths.includes("plaintext"));
         assert.equal((prod.outputs.lottery as { enclaveCid: number }).enclaveCid, 16);
         assert.match(JSON.stringify((prod.outputs.lottery as { hints: unknown }).hints), /nitro-cli describe-enclaves/);
+        assert.match(JSON.stringify((prod.outputs.lottery as { hints: unknown }).hints), /"restartAfterKeyRotation":"aws ssm send-command .*systemctl restart chainfleet-lottery\.service/);
         for (const unit of ["chainfleet-lottery-config", "chainfleet-lottery-kms-proxy", "chainfleet-lottery-egress"]) {
             assert.ok(enclaveHostUserData(RUN).includes(`${unit}.service`), unit);
             assert.match(JSON.stringify((prod.outputs.lottery as { hints: unknown }).hints), new RegExp(`-u ${unit} `), `the logs hint follows ${unit}`);

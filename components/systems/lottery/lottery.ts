@@ -129,6 +129,9 @@ export class LotteryOperator extends pulumi.ComponentResource {
                 shell: `aws ssm start-session --target ${id}`,
                 describe: `aws ssm start-session --target ${id} --document-name AWS-StartInteractiveCommand --parameters command="nitro-cli describe-enclaves"`,
                 logs: `aws ssm start-session --target ${id} --document-name AWS-StartInteractiveCommand --parameters command="journalctl -u chainfleet-lottery -u chainfleet-lottery-ingress -u chainfleet-lottery-config -u chainfleet-lottery-kms-proxy -u chainfleet-lottery-egress -f"`,
+                // The enclave reads the ciphertext at boot only: after rotating chainfleet:lotteryOperatorKey, restart it
+                // (the unit terminates the old enclave before it runs the new one: never two operators).
+                restartAfterKeyRotation: `aws ssm send-command --instance-ids ${id} --document-name AWS-RunShellScript --parameters commands="systemctl restart chainfleet-lottery.service"`,
             }));
         }
         this.registerOutputs({ endpoint: this.endpoint });
