@@ -1,5 +1,6 @@
-// Sources built from git: chainfleet:scitt.source (the scitt-ccf-ledger checkout its image is built
-// from) as a git URL and ref. The checkout is made or brought to the ref before any resource is
+// Sources built from git, each a git URL and ref: chainfleet:scitt.source (the scitt-ccf-ledger
+// checkout its image is built from) and, in dev, chainfleet:ottochain.source (the metagraph whose
+// jars are built, components/systems/ottochain/build). The checkout is made or brought to the ref before any resource is
 // registered, at plan time as in preview and up, because the Docker provider's Check opens the
 // Dockerfile of a build at preview (LIFECYCLE.md: pulumi-docker#572). It lives in the project
 // (.chainfleet/src/<name>, git-ignored), so the plan names the same build context on every
@@ -26,10 +27,25 @@ export function sourceDir(name: string): string {
 }
 
 /** The git sources this config builds from. */
-export function gitSources(c: Pick<PlainConfig, "scitt">): GitSource[] {
+export function gitSources(c: Pick<PlainConfig, "scitt" | "ottochain" | "topology">): GitSource[] {
     const out: GitSource[] = [];
     const s = c.scitt.source;
     if (c.scitt.enabled && s.url !== undefined && s.ref !== undefined) out.push({ key: "scitt.source", url: s.url, ref: s.ref, dir: sourceDir("scitt-ccf-ledger") });
+    const m = c.ottochain.source;
+    if (c.topology === "dev" && c.ottochain.enabled && m.url !== undefined && m.ref !== undefined) out.push({ key: "ottochain.source", url: m.url, ref: m.ref, dir: sourceDir("ottochain-metagraph") });
+    return out;
+}
+
+/** The rules of the git source keys: url and ref together; the metagraph's source in dev only. */
+export function gitSourceProblems(c: Pick<PlainConfig, "ottochain" | "topology">): string[] {
+    const m = c.ottochain.source;
+    const out: string[] = [];
+    if ((m.url === undefined) !== (m.ref === undefined)) {
+        out.push(`${NS}:ottochain.source.url and ${NS}:ottochain.source.ref go together: the metagraph repository and the branch, tag or commit to build (got url ${JSON.stringify(m.url) ?? "nothing"}, ref ${JSON.stringify(m.ref) ?? "nothing"})`);
+    }
+    if (c.topology === "prod" && m.url !== undefined) {
+        out.push(`${NS}:ottochain.source is built on this machine in dev only; in prod build the jars once and set ${NS}:ottochain.jarsSource to them (got url "${m.url}")`);
+    }
     return out;
 }
 
@@ -77,7 +93,7 @@ export function ensureGitSource(s: GitSource, git: Git = realGit): { commit: str
 }
 
 /** Every git source of the config, checked out; one line each to log. Throws naming the key. */
-export function ensureGitSources(c: Pick<PlainConfig, "scitt">, git: Git = realGit): string[] {
+export function ensureGitSources(c: Pick<PlainConfig, "scitt" | "ottochain" | "topology">, git: Git = realGit): string[] {
     return gitSources(c).map((s) => {
         const r = ensureGitSource(s, git);
         const pin = /^[0-9a-f]{40}$/.test(s.ref) ? "" : ` (ref "${s.ref}" moves: pin a full commit id for builds that repeat)`;

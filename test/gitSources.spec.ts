@@ -67,9 +67,16 @@ describe("git sources", function () {
     });
 
     it("says when a ref moves", () => {
-        const c = { scitt: { enabled: true, source: { url: origin.url, ref: "main" } } } as Parameters<typeof ensureGitSources>[0];
+        const c = { topology: "dev", scitt: { enabled: true, source: { url: origin.url, ref: "main" } }, ottochain: { enabled: false, source: {} } } as Parameters<typeof ensureGitSources>[0];
         const [line] = ensureGitSources(c);
         assert.match(line, /at [0-9a-f]{40}, fetched from file:\/\/.* \(ref "main" moves: pin a full commit id for builds that repeat\)$/);
+    });
+
+    it("the metagraph's source: url and ref together, and built in dev only", () => {
+        expectProblem(problems("dev", { "ottochain.source": { url: "https://github.com/Constellation-Labs/metagraph-examples.git" } }), /^chainfleet:ottochain\.source\.url and chainfleet:ottochain\.source\.ref go together/);
+        expectProblem(problems("prod", { "ottochain.source": { url: "https://github.com/x/y.git", ref: "v1" } }),
+            'chainfleet:ottochain.source is built on this machine in dev only; in prod build the jars once and set chainfleet:ottochain.jarsSource to them (got url "https://github.com/x/y.git")');
+        expectProblem(problems("dev", { "ottochain.source": { url: "https://github.com/x/y.git", ref: "v1", builderImage: "sbt:latest" } }), /^chainfleet:ottochain\.source\.builderImage must be an image pinned/);
     });
 
     it("config: exactly one of image, buildContext and source.url; url and ref together", () => {
