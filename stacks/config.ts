@@ -11,6 +11,7 @@ import { q } from "../components/platform/shell";
 import { HEALTH_PROBES, HealthProbe } from "../components/platform/containerSpec";
 import { hostMemoryProblems, hostPortProblems, ottochainShape } from "./placement";
 import { artifactProblems } from "../components/systems/ottochain/artifacts";
+import { monitoringProblems } from "../components/systems/ottochain/monitoringRules";
 import { ACCESS_MODES } from "../components/platform/sshAccess";
 import { accessProblems, networkProblems, networkWarnings } from "./networkRules";
 
@@ -301,6 +302,20 @@ const lottery = section({
     }),
 });
 
+/** Prod alarms of the metagraph (components/systems/ottochain/monitoring.ts): CloudWatch metrics from each metagraph host, alarms to SNS. */
+const monitoring = section({
+    /** SNS topic ARN the alarms notify (required in prod when chainfleet:ottochain.enabled). */
+    alarmTopicArn: text().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, { error: "an SNS topic ARN like arn:aws:sns:eu-west-1:123456789012:chainfleet-alarms" }).optional(),
+    /** CloudWatch namespace of the metrics; the hosts' role may put data into it only. */
+    namespace: str().regex(/^(?!AWS\/)[A-Za-z0-9._/#:-]{1,255}$/, { error: "a CloudWatch namespace (letters, digits, . _ / # : -, not starting with AWS/)" }).default("Chainfleet/OttoChain"),
+    /** Seconds between two publications by each metagraph host's timer: the node, cluster and disk alarms' period (a multiple of 60). */
+    intervalSeconds: int(60, 3600).refine((n) => n % 60 === 0, { error: "a multiple of 60 from 60 to 3600" }).default(60),
+    /** Minutes ML0's snapshot ordinal may stay the same before the stall alarm. */
+    ordinalStallMinutes: int(2, 1440).default(10),
+    /** Used % of a metagraph host's data volume above which its disk alarm fires. */
+    diskUsedPercent: int(1, 99).default(80),
+});
+
 const neo = section({
     /** Health check tool in the image: wget (the upstream image is Alpine: busybox), or curl/node/python. */
     healthProbe: healthProbe("wget"),
@@ -350,6 +365,7 @@ export const configSchema = z.strictObject({
     ottochain,
     lottery,
     neo,
+    monitoring,
     /** Checks of this machine before any resource (dev): strict fails, warn only warns, off skips (default: stacks/preflight.ts preflightMode). */
     preflight: oneOf(["strict", "warn", "off"]).optional(),
 }).overwrite((c) => ({
@@ -553,6 +569,7 @@ function crossRules(c: PlainConfig): string[] {
     }
     out.push(...hostPortProblems(c));
     out.push(...hostMemoryProblems(c));
+    out.push(...monitoringProblems(c));
     for (const key of ["jarsSource", "genesisSource"] as const) {
         if (c.topology === "dev" && c.ottochain[key] !== undefined) {
     out.push(...accessProblems(c), ...networkProblems(c));

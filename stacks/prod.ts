@@ -8,6 +8,7 @@ import { deployMetagraph } from "./metagraph";
 import { Outputs } from "./outputs";
 import { ottochainNodes, ottochainShape, prodHostPorts, SCITT_HOST } from "./placement";
 import { copyArtifacts } from "../components/systems/ottochain/artifacts";
+import { MetagraphMonitoring } from "../components/systems/ottochain/monitoring";
 import { VolumeSnapshots } from "../components/platform/snapshots";
 import { DockerHost } from "../components/platform/host";
 import { Network } from "../components/platform/network";
@@ -124,6 +125,8 @@ export function deployProd(c: ChainfleetConfig): Outputs {
             selfHostedGlobalL0: shape.selfHostedGlobalL0,
         }, hosts[l])]));
         out.ottochain = deployMetagraph(c, hosts, must(c, "ottochainKeystorePassword"), hostPrepared);
+        // What `npm run status` shows, as CloudWatch metrics from each metagraph host, with alarms to chainfleet:monitoring.alarmTopicArn.
+        new MetagraphMonitoring("ottochain-monitoring", { hosts, nodes, stack: pulumi.getStack(), settings: { ...c.monitoring, alarmTopicArn: c.monitoring.alarmTopicArn! } });
     }
 
     if (c.lottery.enabled) {

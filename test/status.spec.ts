@@ -11,7 +11,7 @@ import {
 } from "../components/platform/monitoringStatus";
 import { main, parseStatusArgs } from "../scripts/status";
 import { serve, Scripted } from "./util/http";
-import { spawn } from "child_process";
+import { runAsync } from "./util/runAsync";
 import { run, stubBin, tempDir } from "./util/tools";
 import { ROOT } from "./harness/graph";
 
@@ -182,19 +182,6 @@ async function selfSignedHealth(): Promise<{ url: string; close(): Promise<void>
     return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r2) => server.close(() => r2())) };
 }
 
-/** Runs a command without blocking this process's event loop (the stand-in servers answer from here). */
-function runAsync(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-        const c = spawn(cmd, args, { cwd: ROOT, env });
-        let stdout = "";
-        let stderr = "";
-        c.stdout.on("data", (d) => (stdout += d));
-        c.stderr.on("data", (d) => (stderr += d));
-        c.on("error", reject);
-        c.on("close", (code) => resolve({ status: code ?? -1, stdout, stderr }));
-    });
-}
-
 describe("status: the whole command against stand-in nodes on 127.0.0.1", function () {
     this.timeout(120_000);
     const servers: { close(): Promise<void> }[] = [];
@@ -298,7 +285,7 @@ describe("status: the whole command against stand-in nodes on 127.0.0.1", functi
         fs.writeFileSync(path.join(dir, "outputs.json"), outputsJson);
         const bin = stubBin({ pulumi: `printf '%s\\n' "$*" > '${argsFile}'\ncat '${path.join(dir, "outputs.json")}'` });
         const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
-        const r = await runAsync("npm", ["run", "--silent", "status", "--", "--stack", "prod", "--interval", "0.2"], env);
+        const r = await runAsync("npm", ["run", "--silent", "status", "--", "--stack", "prod", "--interval", "0.2"], env, ROOT);
         assert.equal(fs.readFileSync(argsFile, "utf8"), "stack output --stack prod --json --show-secrets\n");
         assert.match(r.stdout, /^=== chainfleet status: stack prod ===\n/);
         assert.match(r.stdout, /\nUNHEALTHY: 1 of 15 checks failed: wealthwars DOWN\n$/);

@@ -6,6 +6,7 @@ import { COMMAND_MODELS } from "./command";
 import { RANDOM_MODELS } from "./random";
 import { AWS_MODELS } from "./aws";
 import { KUBERNETES_MODELS } from "./kubernetes";
+import { CLOUDWATCH_MODELS } from "./cloudwatch";
 
 export type { InputModel, TypeModel } from "./model";
 export { FORCE_NEW_PATHS } from "./kubernetes";
@@ -21,7 +22,7 @@ function byType(models: readonly TypeModel[]): ReadonlyMap<string, TypeModel> {
 }
 
 export const MODELS: ReadonlyMap<string, TypeModel> = byType([
-    ...DOCKER_MODELS, ...COMMAND_MODELS, ...RANDOM_MODELS, ...AWS_MODELS, ...KUBERNETES_MODELS,
+    ...DOCKER_MODELS, ...COMMAND_MODELS, ...RANDOM_MODELS, ...AWS_MODELS, ...CLOUDWATCH_MODELS, ...KUBERNETES_MODELS,
 ]);
 
 /** Types whose provider itself asks for delete-before-replace (pulumi/pulumi-docker
