@@ -5,6 +5,7 @@
 // a ProxyCommand uses), and no shell, agent, X11, tunnel or socket forwarding.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { al2023Ami, hardenedInstance } from "./ec2Base";
 import { q } from "./shell";
 
 export interface BastionArgs {
@@ -90,18 +91,15 @@ export class Bastion extends pulumi.ComponentResource {
         new aws.iam.RolePolicyAttachment(`${name}-ssm`, { role: role.name, policyArn: aws.iam.ManagedPolicy.AmazonSSMManagedInstanceCore }, o);
         const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, o);
         const keyPair = new aws.ec2.KeyPair(`${name}-key`, { publicKey: args.sshPublicKey }, o);
-        const ami = aws.ec2.getAmiOutput({ mostRecent: true, owners: ["amazon"], filters: [{ name: "name", values: ["al2023-ami-2023.*-x86_64"] }] }, o);
         const instance = new aws.ec2.Instance(`${name}-instance`, {
-            ami: ami.id,
+            ami: al2023Ami(o).id,
             instanceType: args.instanceType,
             subnetId: args.subnetId,
             vpcSecurityGroupIds: [sg.id],
             iamInstanceProfile: profile.name,
             keyName: keyPair.keyName,
             associatePublicIpAddress: true,
-            monitoring: true,
-            metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
-            rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: 8 },
+            ...hardenedInstance({ hopLimit: 1, rootGiB: 8 }),
             userData: bastionUserData(args.sshUser),
             userDataReplaceOnChange: true,
             // The deployers' entry point: a public address by design (AWS EC2.9 allows it for ingress hosts).

@@ -11,6 +11,7 @@ import * as command from "@pulumi/command";
 import { dockerHostUserData } from "./cloudInit";
 import { cmd, secretEnvPreamble, secretEnvStdin } from "./shell";
 import { dependsOnList } from "./options";
+import { al2023Ami, hardenedInstance } from "./ec2Base";
 import { copyCommand, dockerSshUrl, knownHostsLine, remoteScriptCommand, SshAccess, sshOptions, waitForHostCommand } from "./sshAccess";
 
 /** Options of DockerHost.run. */
@@ -286,24 +287,17 @@ function buildEc2Host(parent: DockerHost, name: string, e: Ec2HostArgs) {
         // replaced volume (and any deleted one) stays in AWS with its data and its snapshots.
         retainOnDelete: e.retainData,
     });
-    const ami = aws.ec2.getAmiOutput({
-        mostRecent: true,
-        owners: ["amazon"],
-        filters: [{ name: "name", values: ["al2023-ami-2023.*-x86_64"] }],
-    }, opts);
     const userData = pulumi.all([dataVolume.id, e.extraUserData ?? ""]).apply(([volumeId, extra]) =>
         dockerHostUserData({ dataVolumeId: volumeId, dataDir: EC2_DATA_DIR, logMaxSize: "50m", logMaxFiles: 5, extra, dockerUser: e.sshUser }));
     const instance = new aws.ec2.Instance(`${name}-instance`, {
-        ami: ami.id,
+        ami: al2023Ami(opts).id,
         instanceType: e.instanceType,
         subnetId: e.subnetId,
         vpcSecurityGroupIds: [securityGroup.id],
         iamInstanceProfile: profile.name,
         keyName: keyPair.keyName,
         associatePublicIpAddress: e.publicIp,
-        monitoring: true, // 1-minute CloudWatch metrics (AWSGuard ec2-instance-detailed-monitoring-enabled)
-        metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 2 },
-        rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: 30 },
+        ...hardenedInstance({ hopLimit: 2, rootGiB: 30 }),
         enclaveOptions: e.enclave ? { enabled: true } : undefined,
         cpuOptions: e.amdSevSnp ? { amdSevSnp: "enabled" } : undefined,
         userData,
