@@ -79,6 +79,17 @@ function vsockPortProblems(e: EnclaveSizing): string[] {
     return out;
 }
 
+/**
+ * The enclave's only way to its chain is the parent's vsock-proxy to <RPC host>:443 (enclaveSpec.ts),
+ * so in the enclave form the RPC URL must be https on 443.
+ */
+export function enclaveRpcProblems(form: string, rpcUrl: string): string[] {
+    if (form !== "enclave") return [];
+    const u = new URL(rpcUrl);
+    if (u.protocol === "https:" && (u.port === "" || u.port === "443")) return [];
+    return [`chainfleet:lottery.rpcUrl must be an https:// URL on port 443 in the enclave form: the enclave reaches its chain only through the parent's vsock-proxy to <host>:443 (got "${rpcUrl}")`];
+}
+
 /** Every broken enclave rule as a sentence naming its key; empty when the enclave fits. */
 export function validateEnclave(form: string, e: EnclaveSizing, topology: "dev" | "prod"): string[] {
     const k = "chainfleet:lottery";

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { enclaveHostFiles, enclaveHostUserData, enclaveKeyPolicy, EnclaveRun } from "../components/platform/enclaveSpec";
-import { validateEnclave, EnclaveSizing } from "../stacks/rules";
+import { enclaveRpcProblems, validateEnclave, EnclaveSizing } from "../stacks/rules";
 import { byName, defaultPlan, FAKE_PROD_SECRETS, Graph, ofType, planStack } from "./harness/graph";
 import { run, shellProblems, tempDir, writeScript } from "./util/tools";
 import { violations } from "../policy/rules";
@@ -60,6 +60,15 @@ describe("lottery enclave validation", () => {
         assert.deepEqual(v({ ...ports, kmsProxyPort: 8000 }), ["chainfleet:lottery.enclave.kmsProxyPort must not be 8000: the packaged nitro-enclaves-vsock-proxy listens there (got 8000)"]);
         assert.deepEqual(v({ ...ports, configPort: 8001 }), ["chainfleet:lottery.enclave.configPort must differ from chainfleet:lottery.enclave.rpcProxyPort: each parent vsock listener needs its own port (got 8001 for both)"]);
         assert.deepEqual(v({ ...ports, kmsProxyPort: 7000 }), ["chainfleet:lottery.enclave.kmsProxyPort must differ from chainfleet:lottery.enclave.configPort: each parent vsock listener needs its own port (got 7000 for both)"]);
+    });
+
+    it("the enclave's RPC is https on 443, the only egress its vsock-proxy gives; other forms take any URL", () => {
+        assert.deepEqual(enclaveRpcProblems("enclave", "https://rpc.example-chain.org"), []);
+        assert.deepEqual(enclaveRpcProblems("enclave", "https://rpc.example-chain.org:443/v1"), []);
+        assert.deepEqual(enclaveRpcProblems("enclave", "http://rpc.example-chain.org:8545"),
+            ['chainfleet:lottery.rpcUrl must be an https:// URL on port 443 in the enclave form: the enclave reaches its chain only through the parent\'s vsock-proxy to <host>:443 (got "http://rpc.example-chain.org:8545")']);
+        assert.equal(enclaveRpcProblems("enclave", "https://rpc.example-chain.org:8443").length, 1);
+        assert.deepEqual(enclaveRpcProblems("container", "http://host.docker.internal:8545"), []);
     });
 
     it("refuses CIDs outside 4 … 4294967294 and replicas other than 1 (through the stack config)", async () => {
