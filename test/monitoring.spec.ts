@@ -140,7 +140,7 @@ describe("metagraph publisher: run for real (stub aws and df, stand-in nodes on 
         return { ...r, calls: fs.existsSync(calls) ? fs.readFileSync(calls, "utf8").trim().split("\n") : [] };
     }
     const put = (metric: string, value: string, unit: string, dims: string) =>
-        `cloudwatch put-metric-data --region eu-west-1 --namespace Chainfleet/OttoChain --metric-name ${metric} --value ${value} --unit ${unit} --dimensions ${dims}`;
+        `--cli-connect-timeout 5 --cli-read-timeout 10 cloudwatch put-metric-data --region eu-west-1 --namespace Chainfleet/OttoChain --metric-name ${metric} --value ${value} --unit ${unit} --dimensions ${dims}`;
 
     it("puts exactly: each node's NodeReady, each L1 node's ClusterSize, ML0's ordinal, the data disk's used %", async () => {
         for (const n of Object.values(state)) Object.assign(n, { state: "Ready", peers: 2 });

@@ -15,9 +15,10 @@
 # Exits non-zero when a metric could not be put (systemd logs the run as failed); a node that does
 # not answer is a fact (NodeReady 0, ClusterSize 0), not a failure of this script.
 
-# put NAME VALUE UNIT DIMENSIONS: one datum (Name=Value,… dimensions).
+# put NAME VALUE UNIT DIMENSIONS: one datum (Name=Value,… dimensions), each call bounded (the
+# service's TimeoutStartSec bounds the whole run).
 put() {
-  aws cloudwatch put-metric-data --region "$AWS_REGION" --namespace "$CHAINFLEET_NAMESPACE" \
+  aws --cli-connect-timeout 5 --cli-read-timeout 10 cloudwatch put-metric-data --region "$AWS_REGION" --namespace "$CHAINFLEET_NAMESPACE" \
     --metric-name "$1" --value "$2" --unit "$3" --dimensions "$4" || failed=$((failed + 1))
 }
 
