@@ -193,8 +193,16 @@ const ottochain = section({
     enabled: bool().default(true),
     /** JVM image all layers run on. */
     image: pinnedImage().default("eclipse-temurin:21-jre-jammy"),
-    /** Tessellation version of every layer's jar (one version for all). */
+    /**
+     * Tessellation version of every layer (one version for all): GL0 and the keytool run the jars in
+     * <jarsDir>/tessellation/<this>/, and every node's /node/info must report it after a rollout.
+     */
     tessellationVersion: str().regex(/^v?\d+\.\d+\.\d+(-[\w.]+)?$/, { error: "a version like 2.8.1" }).default("2.8.1"),
+    /**
+     * The metagraph's version: ML0 and the L1 nodes run the jars in <jarsDir>/metagraph/<this>/.
+     * Changing it rolls the new jars out; setting it back rolls back (old versions' jars are kept).
+     */
+    metagraphVersion: str().regex(/^[\w][\w.+-]{0,63}$/, { error: "a version name of letters, digits, . _ + - (a directory name, like 1.4.0)" }).default("0.1.0"),
     /** CL_APP_ENV. */
     appEnv: oneOf(["dev", "testnet", "integrationnet", "mainnet"]).default("dev"),
     /** CL_COLLATERAL (0 in dev). */
@@ -205,7 +213,7 @@ const ottochain = section({
     keysDir: str().default(""),
     /** Host directory with genesis.csv (GL0, ML0) and, after ML0's first boot, genesis.snapshot and genesis.address (default: ottochainDirDefault). */
     genesisDir: str().default(""),
-    /** Prod: local directory whose jars (JAR_FILES) are copied to every metagraph host's jarsDir. */
+    /** Prod: local directory laid out as jarsDir (tessellation/<version>/, metagraph/<version>/), whose every version is copied to every metagraph host's jarsDir. */
     jarsSource: text().optional(),
     /** Prod: local directory with gl0/genesis.csv and ml0/genesis.csv, copied to genesisDir (never snapshots). */
     genesisSource: text().optional(),
@@ -583,7 +591,8 @@ function crossRules(c: PlainConfig): string[] {
         }
     }
     if (c.ottochain.enabled && c.topology === "prod") {
-        out.push(...artifactProblems({ jarsSource: c.ottochain.jarsSource, genesisSource: c.ottochain.genesisSource, selfHostedGlobalL0: ottochainShape(c).selfHostedGlobalL0 }));
+        out.push(...artifactProblems({ jarsSource: c.ottochain.jarsSource, genesisSource: c.ottochain.genesisSource, selfHostedGlobalL0: ottochainShape(c).selfHostedGlobalL0,
+            versions: { tessellation: c.ottochain.tessellationVersion, metagraph: c.ottochain.metagraphVersion } }));
     }
     return out;
 }

@@ -4,6 +4,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { nodeCommandScript } from "../components/systems/ottochain/nodeScript";
+import { METAGRAPH_JARS, TESSELLATION_JARS } from "../components/systems/ottochain/artifacts";
 import { keygenScript, metagraphNodes, nodeEnv, nodePorts, nodeName } from "../components/systems/ottochain/spec";
 import { byName, dependsOnTransitively, Graph, longestChain, ofType, planStack, defaultPlan, PlannedResource } from "./harness/graph";
 import { run, shellProblems, stubBin, tempDir } from "./util/tools";
@@ -153,7 +154,7 @@ describe("ottochain graph", () => {
             const i = c.inputs as { networkMode: string; restart: string; volumes: { containerPath: string; readOnly: boolean; volumeName?: string; hostPath?: string }[]; envs: string[]; command: string[]; image: string };
             assert.equal(i.networkMode, "host");
             assert.equal(i.restart, "unless-stopped");
-            assert.ok(i.volumes.some((v) => v.containerPath === "/jars" && v.readOnly));
+            assert.ok(i.volumes.some((v) => v.containerPath === "/jars" && v.readOnly && /\/(tessellation\/2\.8\.1|metagraph\/0\.1\.0)$/.test(String(v.hostPath))), "the jars of the version that runs");
             assert.ok(i.volumes.some((v) => v.containerPath === "/keys/node.p12" && v.readOnly));
             assert.ok(i.volumes.some((v) => v.containerPath === "/node" && !v.readOnly && v.volumeName));
             assert.ok(c.secretPaths.includes("envs"), "CL_PASSWORD makes the env secret");
@@ -212,14 +213,16 @@ describe("ottochain graph", () => {
         assert.ok(added.length > 0);
         for (const r of added) assert.match(r.name, /cl1-3/, `${r.name} was added`);
         assert.deepEqual(added.filter((r) => r.custom).map((r) => r.type).sort(), [
+            "aws:cloudwatch/metricAlarm:MetricAlarm",
             "command:local:Command", "command:local:Command", "command:local:Command", "command:local:Command",
             "docker:index/container:Container", "docker:index/remoteImage:RemoteImage", "docker:index/volume:Volume",
-        ]); // key, pids slice, turn, join; container; image; volume
+        ]); // its alarm (not Ready); key, pids slice, turn, join; container; image; volume
         const after = new Map(four.resources.map((r) => [r.urn, r]));
         for (const [urn, r] of before) {
             assert.ok(after.has(urn), `${r.name} removed`);
-            // The host's version check now also covers cl1-3: the one existing resource that changes.
-            if (r.name === "ottochain-versions-b") continue;
+            // The host's version check now also covers cl1-3.
+            // So do the monitoring pieces that know the cluster's size: host b's publisher and CL1's size alarm.
+            if (["ottochain-versions-b", "ottochain-monitoring-b-publisher", "ottochain-monitoring-cl1-cluster-below-size"].includes(r.name)) continue;
             assert.deepEqual(after.get(urn)!.inputs, r.inputs, `${r.name} changed`);
         }
         assert.match(String(after.get(byName(prod, "ottochain-versions-b").urn)!.inputs.create), /check_versions 2\.8\.1 .*cl1-3=http/);
@@ -244,18 +247,28 @@ describe("ottochain graph", () => {
 
     it("prod copies the jars and genesis CSVs to each metagraph host before any keygen, and only those", async () => {
         const fixtures = path.join(__dirname, "fixtures", "ottochain");
-        const g = await planStack("prod", { "ottochain.jarsSource": `${fixtures}/jars`, "ottochain.genesisSource": `${fixtures}/genesis` });
+        // A jars source laid out by version, as the hosts' jarsDir: two Tessellation versions (the
+        // one before is copied too, for a rollback), one metagraph version.
+        const jarsSource = tempDir("ottochain-jars-source-");
+        for (const [dir, jars] of [["tessellation/2.8.1", TESSELLATION_JARS], ["tessellation/2.8.0", TESSELLATION_JARS], ["metagraph/0.1.0", METAGRAPH_JARS]] as const) {
+            fs.mkdirSync(path.join(jarsSource, dir), { recursive: true });
+            for (const j of jars) fs.writeFileSync(path.join(jarsSource, dir, j), j);
+        }
+        const g = await planStack("prod", { "ottochain.jarsSource": jarsSource, "ottochain.genesisSource": `${fixtures}/genesis` });
         // Copies are scp commands over the deployer's ssh path: the destination ends the command line.
         const copies = ofType(g, "command:local:Command").filter((c) => String(c.inputs.create).startsWith("scp ")).map((c) => ({ ...c, inputs: { ...c.inputs, remotePath: String(c.inputs.create).split(":").pop() } }));
-        // Six jars on each of hosts a, b, c; the genesis CSVs only on a, where GL0 and ML0 run.
-        assert.equal(copies.filter((c) => String(c.inputs.remotePath).endsWith(".jar")).length, 18);
+        // Nine jars (3 + 3 + 3) on each of hosts a, b, c, each into its version's directory; the genesis CSVs only on a, where GL0 and ML0 run.
+        const jarCopies = copies.filter((c) => String(c.inputs.remotePath).endsWith(".jar"));
+        assert.equal(jarCopies.length, 27);
+        assert.ok(jarCopies.some((c) => c.name === "ottochain-artifacts-b-tessellation-2.8.0-cl-wallet-jar" && String(c.inputs.remotePath).endsWith("/jars/tessellation/2.8.0/cl-wallet.jar")));
+        assert.ok(jarCopies.some((c) => String(c.inputs.remotePath).endsWith("/jars/metagraph/0.1.0/data-l1.jar")));
         assert.deepEqual(copies.filter((c) => String(c.inputs.remotePath).endsWith(".csv")).map((c) => c.name).sort(), ["ottochain-artifacts-a-gl0-genesis-csv", "ottochain-artifacts-a-ml0-genesis-csv"]);
-        assert.ok(copies.every((c) => /\/(jars\/[\w-]+\.jar|genesis\/(gl0|ml0)\/genesis\.csv)$/.test(String(c.inputs.remotePath))), "never a snapshot or address");
+        assert.ok(copies.every((c) => /\/(jars\/(tessellation|metagraph)\/[\w.-]+\/[\w-]+\.jar|genesis\/(gl0|ml0)\/genesis\.csv)$/.test(String(c.inputs.remotePath))), "never a snapshot or address");
         const key = byName(g, "ottochain-cl1-cl1-2-key");
-        assert.ok(dependsOnTransitively(g, key, byName(g, "ottochain-artifacts-b-data-l1-jar")));
-        assert.ok(!dependsOnTransitively(g, key, byName(g, "ottochain-artifacts-a-data-l1-jar")), "a node waits for its own host's copies only");
-        await assert.rejects(planStack("prod", { "ottochain.jarsSource": `${fixtures}/genesis` }),
-            /chainfleet:ottochain\.jarsSource must be a directory holding global-l0\.jar, .* \(missing: global-l0\.jar, metagraph-l0\.jar, currency-l1\.jar, data-l1\.jar, cl-keytool\.jar, cl-wallet\.jar\)/);
+        assert.ok(dependsOnTransitively(g, key, byName(g, "ottochain-artifacts-b-metagraph-0.1.0-data-l1-jar")));
+        assert.ok(!dependsOnTransitively(g, key, byName(g, "ottochain-artifacts-a-metagraph-0.1.0-data-l1-jar")), "a node waits for its own host's copies only");
+        await assert.rejects(planStack("prod", { "ottochain.jarsSource": jarsSource, "ottochain.metagraphVersion": "0.2.0" }),
+            /chainfleet:ottochain\.jarsSource must be a directory holding tessellation\/2\.8\.1\/global-l0\.jar, .* \(laid out by version .*ottochain\.metagraphVersion 0\.2\.0\) \(missing: metagraph\/0\.2\.0\/metagraph-l0\.jar, metagraph\/0\.2\.0\/currency-l1\.jar, metagraph\/0\.2\.0\/data-l1\.jar\)/);
         await assert.rejects(planStack("dev", { "ottochain.jarsSource": `${fixtures}/jars` }), /chainfleet:ottochain\.jarsSource must be unset in dev/);
     });
 

@@ -9,6 +9,7 @@ import { strict as assert } from "assert";
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { requiredJarPaths } from "../components/systems/ottochain/artifacts";
 import { joinedTurnScript, nodeCommandScript, rolloutDigest, turnScript } from "../components/systems/ottochain/nodeScript";
 import { dependsOnTransitively, byName, Graph } from "./harness/graph";
 import { changes, describeSteps, losesData, Step, up, UpResult } from "./harness/lifecycle";
@@ -34,7 +35,7 @@ describe("rolling L1 updates: lifecycle edits", () => {
         const ml0Ready = byName(g, "ottochain-ml0-ready");
         for (const n of NODES) {
             const turn = byName(g, `ottochain-cl1-${n}-turn`);
-            assert.match(String(turn.inputs.create), new RegExp(`roll_turn /tmp/chainfleet-roll-ottochain-cl1 ${n} ottochain-${n} [0-9a-f]{16} 2\\.8\\.1 ottochain-cl1 2700 3`));
+            assert.match(String(turn.inputs.create), new RegExp(`roll_turn /tmp/chainfleet-roll-ottochain-cl1 ${n} ottochain-${n} [0-9a-f]{16} 2\\.8\\.1/0\\.1\\.0 ottochain-cl1 2700 3`));
             assert.ok(!dependsOnTransitively(g, turn, ml0Ready), `${n}'s turn waits for nothing of the metagraph`);
             assert.ok(dependsOnTransitively(g, byName(g, `ottochain-cl1-${n}-container`), turn), `${n}'s container waits for its turn`);
         }
@@ -84,6 +85,50 @@ describe("rolling L1 updates: lifecycle edits", () => {
         // The two clusters roll independently: their turns are apart.
         assert.ok(!dependsOnTransitively(g, byName(g, "ottochain-dl1-dl1-0-turn"), byName(g, "ottochain-cl1-cl1-2-turn")));
         assert.match(String(byName(g, "ottochain-dl1-dl1-1-turn").inputs.create), /roll_turn \/tmp\/chainfleet-roll-ottochain-dl1 dl1-1 /);
+    });
+
+    it("a version change rolls out (each node mounts its version's jars) and setting it back rolls back", async () => {
+        const jars = (r: UpResult, n: string) => (byName(r.graph, `ottochain-${n}-container`).inputs.volumes as { containerPath: string; hostPath?: string }[])
+            .find((v) => v.containerPath === "/jars")!.hostPath;
+        const jarsDir = String(jars(base, "gl0")).replace(/\/tessellation\/2\.8\.1$/, "");
+        assert.equal(jars(base, "ml0"), `${jarsDir}/metagraph/0.1.0`);
+        assert.equal(jars(base, "cl1-cl1-1"), `${jarsDir}/metagraph/0.1.0`);
+
+        // Tessellation: GL0 on the new release's jars, then ML0 and the L1 nodes (their turns know
+        // the versions changed: a whole-cluster restart), and every node's version checked.
+        const tess = await up("dev", base.state, { "ottochain.tessellationVersion": "3.3.2", "ottochain.metagraphVersion": "0.2.0" });
+        assert.equal(jars(tess, "gl0"), `${jarsDir}/tessellation/3.3.2`);
+        assert.equal(jars(tess, "dl1-dl1-2"), `${jarsDir}/metagraph/0.2.0`);
+        assert.match(String(byName(tess.graph, "ottochain-cl1-cl1-1-key").inputs.create), new RegExp(`-v ${jarsDir}/tessellation/3\\.3\\.2:/jars:ro`));
+        const replaced = new Set(changes(tess.steps).filter((x) => x.op === "replace").map((x) => x.name));
+        for (const n of ["gl0", "ml0", "cl1-cl1-0", "cl1-cl1-1", "dl1-dl1-0"]) assert.ok(replaced.has(`ottochain-${n}-container`), `${n} not replaced`);
+        assert.ok(at(tess.steps, "ottochain-gl0-ready") < at(tess.steps, "ottochain-ml0-container"));
+        assert.ok(at(tess.steps, "ottochain-ml0-ready") < at(tess.steps, "ottochain-cl1-cl1-1-container"));
+        assert.match(String(byName(tess.graph, "ottochain-cl1-cl1-1-turn").inputs.create), / 3\.3\.2\/0\.2\.0 ottochain-cl1 /);
+        assert.match(String(byName(tess.graph, "ottochain-versions").inputs.create), /check_versions 3\.3\.2 /);
+        assert.deepEqual(tess.steps.filter((x) => losesData(x, base.state)).map((x) => x.name), []);
+
+        // Only the metagraph's version: GL0 stays, ML0 and the L1 nodes move.
+        const meta = await up("dev", base.state, { "ottochain.metagraphVersion": "0.2.0" });
+        const metaReplaced = new Set(changes(meta.steps).filter((x) => x.op === "replace").map((x) => x.name));
+        assert.ok(!metaReplaced.has("ottochain-gl0-container") && metaReplaced.has("ottochain-ml0-container") && metaReplaced.has("ottochain-cl1-cl1-2-container"), describeSteps(meta.steps));
+
+        // Rollback is the config revert: from the new state back to the old jars' directories.
+        const back = await up("dev", tess.state);
+        assert.equal(jars(back, "gl0"), `${jarsDir}/tessellation/2.8.1`);
+        assert.equal(jars(back, "cl1-cl1-1"), `${jarsDir}/metagraph/0.1.0`);
+        assert.ok(changes(back.steps).some((x) => x.name === "ottochain-cl1-cl1-1-container" && x.op === "replace"));
+        assert.match(String(byName(back.graph, "ottochain-versions").inputs.create), /check_versions 2\.8\.1 /);
+        // Nothing here deletes an old version's jars: no resource owns the version directories.
+        assert.ok(!changes(back.steps).some((x) => x.op === "delete"), describeSteps(back.steps));
+    });
+
+    it("requiredJarPaths names each version's jars where the nodes mount them", () => {
+        assert.deepEqual(requiredJarPaths("/j", { tessellation: "2.8.1", metagraph: "1.0" }, true), [
+            "/j/tessellation/2.8.1/global-l0.jar", "/j/tessellation/2.8.1/cl-keytool.jar", "/j/tessellation/2.8.1/cl-wallet.jar",
+            "/j/metagraph/1.0/metagraph-l0.jar", "/j/metagraph/1.0/currency-l1.jar", "/j/metagraph/1.0/data-l1.jar",
+        ]);
+        assert.ok(!requiredJarPaths("/j", { tessellation: "2.8.1", metagraph: "1.0" }, false).some((p) => p.endsWith("global-l0.jar")), "an external GL0 needs no global-l0.jar");
     });
 
     it("the rollout digest is stable for equal inputs and changes with any of them", () => {

@@ -5,12 +5,13 @@ import { DockerHost } from "../../platform/host";
 import { nodeCommandScript, nodeHealthcheck, ROLL_LABELS, rollLockPath, ROLLOUT_ENV, rolloutDigest, turnScript } from "./nodeScript";
 import { ServiceContainer, ServiceContainerArgs } from "../../platform/serviceContainer";
 import { JVM_OVERHEAD_MIB, keygenScript, nodeEnv, NodeSpec } from "./spec";
+import { layerJarsDir, tessellationJarsDir } from "./artifacts";
 
 /** What every node of a metagraph shares. */
 export interface NodeCommon {
     /** Pinned JVM image the keytool runs on (each node runs its own spec.image). */
     image: string;
-    /** Host directories (absolute) of jars, keystores, genesis files. */
+    /** Host directories (absolute) of jars (by version: artifacts.ts), keystores, genesis files. */
     jarsDir: string;
     keysDir: string;
     genesisDir: string;
@@ -20,8 +21,10 @@ export interface NodeCommon {
     /** Keystore password, a secret (CL_PASSWORD). */
     password: pulumi.Output<string>;
     genesisResetToken?: string;
-    /** The Tessellation version the jars are (ottochain.tessellationVersion): what a join peer must run. */
+    /** The Tessellation version that runs (ottochain.tessellationVersion): its jars' directory, and what a join peer must run. */
     tessellationVersion: string;
+    /** The metagraph version that runs (ottochain.metagraphVersion): the directory of ML0's and the L1 nodes' jars. */
+    metagraphVersion: string;
     retainData: boolean;
     /** Per host label: what must exist on the host first (copied jars and genesis CSVs). */
     hostPrepared?: Record<string, pulumi.Resource[]>;
@@ -64,7 +67,7 @@ export class MetagraphNode extends pulumi.ComponentResource {
         super("chainfleet:ottochain:Node", name, {}, opts);
         const { spec, host, common } = args;
         const keygen = host.run(`${name}-key`, keygenScript({
-            sudo: host.sudo, sudoKeepingPassword: host.sudoKeeping(["CL_PASSWORD"]), image: common.image, keysDir: common.keysDir, jarsDir: common.jarsDir,
+            sudo: host.sudo, sudoKeepingPassword: host.sudoKeeping(["CL_PASSWORD"]), image: common.image, keysDir: common.keysDir, jarsDir: tessellationJarsDir(common.jarsDir, common.tessellationVersion),
             node: spec.name, keyAlias: common.keyAlias,
         }), { parent: this, dependsOn: common.hostPrepared?.[spec.host] ?? [], secretEnv: { CL_PASSWORD: common.password } });
         this.peerId = keygen.stdout.apply((s) => s.trim());
@@ -89,6 +92,7 @@ export class MetagraphNode extends pulumi.ComponentResource {
         if (args.roll) env.NODE_VERSION = common.tessellationVersion;
         const genesisSub = spec.layer === "gl0" ? "gl0" : "ml0";
         const containerName = `ottochain-${spec.name}`;
+        const versions = { tessellation: common.tessellationVersion, metagraph: common.metagraphVersion };
         const made: Omit<ServiceContainerArgs, "host"> = {
             containerName,
             image: { ref: spec.image },
@@ -98,7 +102,8 @@ export class MetagraphNode extends pulumi.ComponentResource {
             hostNetwork: { reason: "Tessellation advertises CL_EXTERNAL_IP and binds its CLI port to the host's 127.0.0.1 for joins" },
             volumes: [{ name: `ottochain-${spec.name}-data`, target: "/node" }],
             binds: [
-                { hostPath: common.jarsDir, target: "/jars", readOnly: true },
+                // The jars of the version that runs: a version change replaces the node, a revert brings the old jars back.
+                { hostPath: layerJarsDir(common.jarsDir, spec.layer, versions), target: "/jars", readOnly: true },
                 { hostPath: `${common.keysDir}/${spec.name}.p12`, target: "/keys/node.p12", readOnly: true },
                 ...(spec.layer === "gl0" || spec.layer === "ml0"
                     ? [{ hostPath: `${common.genesisDir}/${genesisSub}`, target: "/genesis", readOnly: spec.layer === "gl0" }]
@@ -130,15 +135,15 @@ export class MetagraphNode extends pulumi.ComponentResource {
         let containerArgs: ServiceContainerArgs = { ...made, host };
         if (args.roll) {
             const roll = args.roll;
-            const versions = common.tessellationVersion;
-            const labels = { ...made.labels, [ROLL_LABELS.cluster]: roll.cluster, [ROLL_LABELS.port]: String(spec.ports.public), [ROLL_LABELS.versions]: versions };
+            const running = `${versions.tessellation}/${versions.metagraph}`;
+            const labels = { ...made.labels, [ROLL_LABELS.cluster]: roll.cluster, [ROLL_LABELS.port]: String(spec.ports.public), [ROLL_LABELS.versions]: running };
             const plainEnv = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === "string" || typeof v === "number"));
             // Only what replaces a container (test/harness/providers/docker.ts): memory and the
             // restart policy are updated in place, retainData is the volumes' (the heap is in env).
             const { memoryMiB: _inPlace, restart: _alsoInPlace, retainData: _volumes, ...replacing } = made;
             const rollout = rolloutDigest({ ...replacing, labels, env: plainEnv, secretEnv: Object.keys(made.secretEnv ?? {}) });
             turn = host.run(`${name}-turn`, turnScript({
-                lock: rollLockPath(roll.cluster), node: spec.name, container: containerName, rollout, versions, cluster: roll.cluster, timeoutSeconds: roll.timeoutSeconds,
+                lock: rollLockPath(roll.cluster), node: spec.name, container: containerName, rollout, versions: running, cluster: roll.cluster, timeoutSeconds: roll.timeoutSeconds,
             }), { parent: this, dependsOn: roll.after, triggers: [rollout] });
             containerArgs = { ...containerArgs, labels, env: { ...env, [ROLLOUT_ENV]: rollout } };
             this.rollout = rollout;

@@ -1,13 +1,18 @@
 // The e2e work directory and the config overrides that point the dev stack at it: stand-in
 // images (pinned tags made from chainfleet-e2e/<name>:latest, since the config refuses "latest"),
 // host dirs (jars, keystores, genesis) under the workdir, SCITT from an image instead of a build.
-// Prepares what the program expects to exist: the jars (copied out of the tessellation stand-in)
-// and GL0/ML0 genesis.csv (components/systems/ottochain/artifacts.ts genesisCsvs, run-node.sh).
+// Prepares what the program expects to exist: the jars (copied out of the tessellation stand-in,
+// every version it holds, laid out by version as artifacts.ts says: tessellation/<v>/ and
+// metagraph/<v>/) and GL0/ML0 genesis.csv (artifacts.ts genesisCsvs, run-node.sh).
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { api } from "./dockerApi";
 import { Overrides } from "../../harness/graph";
+import { METAGRAPH_JARS, metagraphJarsDir, TESSELLATION_JARS, tessellationJarsDir } from "../../../components/systems/ottochain/artifacts";
+
+/** The versions the stand-in image holds (its Dockerfile's STANDIN_VERSIONS); the first is the one Pulumi.dev.yaml pins. */
+export const STANDIN_VERSIONS = ["2.8.1", "3.3.2"];
 
 export const STANDINS = ["base", "postgres", "http-service", "http-service-nocurl", "tessellation", "scitt"] as const;
 export type Standin = (typeof STANDINS)[number];
@@ -56,12 +61,22 @@ export async function prepareWorkdir(dir: string, tessellationImage: string | un
     for (const d of [w.jarsDir, w.keysDir, path.join(w.genesisDir, "gl0"), path.join(w.genesisDir, "ml0")]) fs.mkdirSync(d, { recursive: true });
     const marker = path.join(w.jarsDir, ".from-image");
     if (tessellationImage && (!fs.existsSync(marker) || fs.readFileSync(marker, "utf8") !== tessellationImage)) {
-        // docker create + docker cp: the stand-in jars live in the image under /opt/standin/jars/.
+        // docker create + docker cp: each version's stand-in jars live in the image under
+        // /opt/standin/<version>/ (one jar under every name); each name goes where its family's
+        // version directory is.
         const id = execFileSync("docker", ["create", tessellationImage], { encoding: "utf8" }).trim();
+        const tmp = fs.mkdtempSync(path.join(dir, ".standin-"));
         try {
-            execFileSync("docker", ["cp", `${id}:/opt/standin/jars/.`, w.jarsDir]);
+            for (const v of STANDIN_VERSIONS) {
+                execFileSync("docker", ["cp", `${id}:/opt/standin/${v}/.`, path.join(tmp, v)]);
+                for (const [to, jars] of [[tessellationJarsDir(w.jarsDir, v), TESSELLATION_JARS], [metagraphJarsDir(w.jarsDir, v), METAGRAPH_JARS]] as const) {
+                    fs.mkdirSync(to, { recursive: true });
+                    for (const j of jars) fs.copyFileSync(path.join(tmp, v, j), path.join(to, j));
+                }
+            }
         } finally {
             execFileSync("docker", ["rm", "-f", id], { stdio: "ignore" });
+            fs.rmSync(tmp, { recursive: true, force: true });
         }
         fs.writeFileSync(marker, tessellationImage);
     }
@@ -90,6 +105,8 @@ export async function e2eOverrides(dir: string): Promise<{ overrides: Overrides;
     }
     o["scitt.buildContext"] = undefined;
     o["ottochain.jarsDir"] = w.jarsDir;
+    // The stand-in's metagraph jars are its Tessellation jars: the same version names both.
+    o["ottochain.metagraphVersion"] = STANDIN_VERSIONS[0];
     o["ottochain.keysDir"] = w.keysDir;
     o["ottochain.genesisDir"] = w.genesisDir;
     // Bounds that keep a failing run short (a healthy gate passes in seconds on the stand-ins), and

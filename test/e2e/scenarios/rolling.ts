@@ -1,11 +1,15 @@
 // g. A rolling L1 update and its revert: CL1's heap goes up, then back. Each time every CL1 node is
 // replaced, one at a time (its turn gate, roll.sh): polled every half second, the cluster never
 // has fewer than n − 1 nodes Ready, and it ends whole, every node on the new (then the old) heap.
-// Figures: the roll's wall time and, per node, how long it was not Ready.
+// Then a version rollout and its rollback: tessellationVersion and metagraphVersion to the stand-in's
+// other version and back (config revert); every node's /node/info reports the new version, then
+// the old one again (the old version's jars were kept). Figures: each run's wall time and, per
+// node, how long it was not Ready.
 import { log } from "../runner/log";
 import { inspectContainer } from "../runner/dockerApi";
 import { learnSecrets, READY_BOUND_S, Scenario } from "./context";
-import { fleetContainers, fleetProblems, nodeState, sleep, waitForFleet } from "./fleet";
+import { fleetContainers, fleetProblems, httpGet, nodeState, sleep, waitForFleet } from "./fleet";
+import { STANDIN_VERSIONS } from "../runner/workdir";
 import { failureText, runE2E } from "./run";
 
 interface Watch { minReady: number; polls: number; downSeconds: Map<string, number>; order: string[] }
@@ -43,7 +47,7 @@ async function heapOf(name: string): Promise<string | undefined> {
 
 export const rolling: Scenario = {
     id: "g",
-    title: "CL1 heap up, then back: a rolling restart each way, never fewer than n − 1 nodes Ready",
+    title: "CL1 heap up, then back: a rolling restart each way, never fewer than n − 1 nodes Ready; a version rollout and its rollback",
     async run(ctx) {
         const nodes = (await fleetContainers(ctx.workdir)).filter((c) => c.layer === "cl1" && c.publicPort !== undefined)
             .map((c) => ({ name: c.name, port: c.publicPort! }));
@@ -81,6 +85,38 @@ export const rolling: Scenario = {
             ctx.figures[`CL1 roll (${what}): wall time; each node not Ready`] = `${r.seconds.toFixed(1)} s; ${per}; fewest Ready ${watch.minReady}/${nodes.length} over ${watch.polls} polls`;
             log(`  ${what}: ${r.seconds.toFixed(1)} s, order ${watch.order.join(" → ")}, not Ready: ${per}, fewest Ready ${watch.minReady}/${nodes.length}`);
         }
+        // A version change restarts each L1 cluster together (nodes of different versions cannot
+        // join each other), after GL0 and ML0; the revert brings the old jars back.
+        const all = (await fleetContainers(ctx.workdir)).filter((c) => c.layer !== undefined && c.publicPort !== undefined);
+        for (const [what, version] of [["version rollout", STANDIN_VERSIONS[1]], ["version rollback", undefined]] as const) {
+            for (const k of ["ottochain.tessellationVersion", "ottochain.metagraphVersion"]) {
+                if (version === undefined) delete ctx.sets[k];
+                else ctx.sets[k] = version;
+            }
+            const r = await runE2E("up", ctx.workdir, ctx.sets);
+            learnSecrets(ctx);
+            if (r.code !== 0) problems.push(`${what}: up failed: ${failureText(r)}`);
+            try {
+                await waitForFleet(ctx.workdir, r.code === 0 ? READY_BOUND_S : 60, `after the ${what}`, known);
+            } catch (e) {
+                problems.push((e as Error).message);
+            }
+            const want = version ?? STANDIN_VERSIONS[0];
+            for (const c of all) {
+                const got = await nodeVersion(c.publicPort!);
+                if (got !== want) problems.push(`${what}: ${c.name} reports version ${got}, want ${want}`);
+            }
+            ctx.figures[`metagraph ${what} to ${want} (every layer restarted, L1 clusters together)`] = `${r.seconds.toFixed(1)} s`;
+            log(`  ${what}: ${r.seconds.toFixed(1)} s, every node reports ${want}`);
+        }
         if (problems.length > 0) throw new Error(problems.join("\n    "));
     },
 };
+
+async function nodeVersion(port: number): Promise<string> {
+    try {
+        return String((JSON.parse((await httpGet(`http://127.0.0.1:${port}/node/info`)).body) as { version?: string }).version);
+    } catch (e) {
+        return `no answer (${(e as Error).message})`;
+    }
+}
