@@ -13,7 +13,7 @@ import { ScittLedger } from "../components/systems/scitt/scitt";
 import { WealthWarsBackend } from "../components/systems/wealthwars/wealthwars";
 import { LotteryOperator } from "../components/systems/lottery/lottery";
 import { NeoServiceLayer } from "../components/systems/neo/neo";
-import { genesisCsvs } from "../components/systems/ottochain/artifacts";
+import { genesisCsvs, tessellationJarsDir } from "../components/systems/ottochain/artifacts";
 import { DEV_GENESIS_BALANCE, devGenesis } from "../components/systems/ottochain/devGenesis";
 
 /** Systems with no public image: off in the dev stack file until you name your own image. */
@@ -61,7 +61,7 @@ export function deployDev(c: ChainfleetConfig): Outputs {
         const password = secretOrGenerated(c, "ottochainKeystorePassword");
         // The genesis CSVs that are absent are made once from a generated wallet; every node waits for it.
         const genesis = devGenesis("ottochain-dev-genesis", host, {
-            sudo: host.sudo, sudoKeepingPassword: host.sudoKeeping(["CL_PASSWORD"]), image: o.image, jarsDir: o.jarsDir, keysDir: o.keysDir,
+            sudo: host.sudo, sudoKeepingPassword: host.sudoKeeping(["CL_PASSWORD"]), image: o.image, jarsDir: tessellationJarsDir(o.jarsDir, o.tessellationVersion), keysDir: o.keysDir,
             genesisDir: o.genesisDir, csvs: genesisCsvs(ottochainShape(c).selfHostedGlobalL0), keyAlias: o.keyAlias, balance: DEV_GENESIS_BALANCE,
         }, password);
         out.ottochain = {

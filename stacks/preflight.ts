@@ -12,7 +12,7 @@ import * as path from "path";
 import type { PlainConfig } from "./config";
 import { DEV_HOST, hostMemoryUse, otherPortClaims, ottochainNodes, ottochainShape } from "./placement";
 import { HOST_RESERVED_MIB } from "./rules";
-import { genesisCsvs, JAR_FILES } from "../components/systems/ottochain/artifacts";
+import { genesisCsvs, METAGRAPH_JARS, requiredJarPaths } from "../components/systems/ottochain/artifacts";
 import { LAYER_KEYS, NodeSpec } from "../components/systems/ottochain/spec";
 import { dockerfileForProvider } from "../components/systems/scitt/scitt";
 
@@ -151,12 +151,16 @@ export function devMemoryUse(c: PlainConfig): { mib: number; parts: string[]; ke
 }
 
 /**
- * The jar files the dev nodes and their keystores read from jarsDir. Kept in this one function so
- * it follows the jars when they move (e.g. to versioned directories in artifacts.ts).
+ * The jar files the dev nodes and their keystores read, by version, that must be there before
+ * anything is deployed (artifacts.ts requiredJarPaths): the metagraph's are not when they are built
+ * from chainfleet:ottochain.source (a build the nodes wait for). Pinned Tessellation jars are
+ * downloaded before the preflight runs (releaseJars.ts), so they are there or have failed already.
  */
 export function requiredJars(c: PlainConfig): string[] {
-    const selfHosted = ottochainShape(c).selfHostedGlobalL0;
-    return JAR_FILES.filter((j) => selfHosted || j !== "global-l0.jar").map((j) => path.join(c.ottochain.jarsDir, j));
+    const o = c.ottochain;
+    const all = requiredJarPaths(o.jarsDir, { tessellation: o.tessellationVersion, metagraph: o.metagraphVersion }, ottochainShape(c).selfHostedGlobalL0);
+    const built = o.source.url !== undefined;
+    return all.filter((j) => !(built && METAGRAPH_JARS.includes(path.basename(j))));
 }
 
 /** A set of host ports one owner takes, where it binds them, the key that moves or drops them, and the container of ours that holds them. */
@@ -272,10 +276,11 @@ export async function preflight(c: PlainConfig, probes: PreflightProbes, env: No
     // 4. Artifacts: jars present; genesis present or makeable (dev genesis); keystores makeable; SCITT image or its build context.
     if (c.ottochain.enabled) {
         const o = c.ottochain;
-        const missing = requiredJars(c).filter((j) => !probes.exists(j)).map((j) => path.basename(j));
+        const missing = requiredJars(c).filter((j) => !probes.exists(j)).map((j) => path.relative(o.jarsDir, j));
         if (missing.length) {
-            report.problems.push(`${NS}:ottochain.jarsDir "${o.jarsDir}" lacks ${missing.join(", ")}: put them there (the Tessellation ${o.tessellationVersion} release's tool and Global L0 jars, ` +
-                `your metagraph's L0 and L1 jars), or set ${NS}:ottochain.jarsDir to the directory that holds them`);
+            report.problems.push(`${NS}:ottochain.jarsDir "${o.jarsDir}" lacks ${missing.join(", ")}: put them there (the Tessellation ${o.tessellationVersion} release's jars, ` +
+                `your metagraph ${o.metagraphVersion}'s), pin ${NS}:ottochain.releaseSha256 to download Tessellation's, set ${NS}:ottochain.source to build the metagraph's, ` +
+                `or set ${NS}:ottochain.jarsDir to the directory that holds them`);
         }
         const csvs = genesisCsvs(ottochainShape(c).selfHostedGlobalL0);
         const absent = csvs.filter((f) => !probes.exists(path.join(o.genesisDir, f)));

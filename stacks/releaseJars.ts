@@ -11,12 +11,13 @@ import * as https from "https";
 import * as path from "path";
 import type { PlainConfig } from "./config";
 import { ottochainShape } from "./placement";
+import { tessellationJarsDir } from "../components/systems/ottochain/artifacts";
 
 /** Release asset of each jar the nodes read from jarsDir (GL0 runs the release's cl-node.jar). */
 export const RELEASE_ASSETS: Record<string, string> = { "cl-keytool.jar": "cl-keytool.jar", "cl-wallet.jar": "cl-wallet.jar", "global-l0.jar": "cl-node.jar" };
 
 export interface ReleaseJar {
-    /** File name in jarsDir. */
+    /** File name in the version's directory (<jarsDir>/tessellation/<version>/). */
     jar: string;
     url: string;
     sha256: string;
@@ -33,7 +34,7 @@ export function releaseJars(c: PlainConfig): ReleaseJar[] {
     return Object.entries(o.releaseSha256)
         .filter(([jar, sha]) => sha !== undefined && (selfHosted || jar !== "global-l0.jar"))
         .map(([jar, sha]) => ({
-            jar, sha256: sha!, target: path.join(o.jarsDir, jar),
+            jar, sha256: sha!, target: path.join(tessellationJarsDir(o.jarsDir, o.tessellationVersion), jar),
             url: `${o.releaseBaseUrl.replace(/\/+$/, "")}/${tag}/${RELEASE_ASSETS[jar]}`,
         }));
 }
@@ -95,7 +96,7 @@ export async function ensureReleaseJars(c: PlainConfig): Promise<string[]> {
         const failed = await download(j.url, tmp);
         if (failed !== undefined) {
             fs.rmSync(tmp, { force: true });
-            problems.push(`${j.url} (chainfleet:ottochain.releaseBaseUrl, chainfleet:ottochain.tessellationVersion "${c.ottochain.tessellationVersion}") could not be downloaded (${failed}): check the version and the base URL, or put ${j.jar} in chainfleet:ottochain.jarsDir yourself`);
+            problems.push(`${j.url} (chainfleet:ottochain.releaseBaseUrl, chainfleet:ottochain.tessellationVersion "${c.ottochain.tessellationVersion}") could not be downloaded (${failed}): check the version and the base URL, or put ${j.jar} in ${path.dirname(j.target)} yourself`);
             continue;
         }
         const got = sha256Of(tmp);

@@ -15,14 +15,18 @@ describe("dev defaults: expected steps", () => {
     const wallet = "a wallet jar";
     let base: UpResult;
     before(async () => {
-        fs.mkdirSync(jarsDir);
-        fs.writeFileSync(path.join(jarsDir, "cl-wallet.jar"), wallet);
+        const tessellation = path.join(jarsDir, "tessellation", "2.8.1");
+        fs.mkdirSync(tessellation, { recursive: true });
+        fs.writeFileSync(path.join(tessellation, "cl-wallet.jar"), wallet);
         base = await up("dev", undefined, { "ottochain.jarsDir": jarsDir });
     });
 
     it("chainfleet:preflight and a pinned jar that is already in place change no resource", async () => {
         const sha = createHash("sha256").update(wallet).digest("hex");
-        const r = await up("dev", base.state, { "ottochain.jarsDir": jarsDir, preflight: "off", "ottochain.releaseSha256": { "cl-wallet.jar": sha } });
+        // A base URL nothing answers on: the jar is in place, so nothing may be fetched.
+        const r = await up("dev", base.state, {
+            "ottochain.jarsDir": jarsDir, preflight: "off", "ottochain.releaseBaseUrl": "http://127.0.0.1:9", "ottochain.releaseSha256": { "cl-wallet.jar": sha },
+        });
         assert.equal(describeSteps(r.steps), "");
     });
 

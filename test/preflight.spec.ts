@@ -170,10 +170,11 @@ describe("dev preflight", () => {
     it("artifacts: missing jars named with the key and value; genesis and keys dirs that cannot be made", async () => {
         const c = readyConfig();
         const o = c.ottochain;
-        const missing = [path.join(o.jarsDir, "cl-wallet.jar"), path.join(o.jarsDir, "data-l1.jar"), path.join(o.genesisDir, "ml0")];
+        const missing = [path.join(o.jarsDir, "tessellation/2.8.1/cl-wallet.jar"), path.join(o.jarsDir, "metagraph/0.1.0/data-l1.jar"), path.join(o.genesisDir, "ml0")];
         const r = await preflight(c, fakeProbes({ missing, unwritable: [o.genesisDir, o.keysDir] }), SOCKET_ENV);
         assert.deepEqual(r.problems, [
-            `chainfleet:ottochain.jarsDir "${o.jarsDir}" lacks data-l1.jar, cl-wallet.jar: put them there (the Tessellation 2.8.1 release's tool and Global L0 jars, your metagraph's L0 and L1 jars), or set chainfleet:ottochain.jarsDir to the directory that holds them`,
+            `chainfleet:ottochain.jarsDir "${o.jarsDir}" lacks tessellation/2.8.1/cl-wallet.jar, metagraph/0.1.0/data-l1.jar: put them there (the Tessellation 2.8.1 release's jars, your metagraph 0.1.0's), ` +
+            "pin chainfleet:ottochain.releaseSha256 to download Tessellation's, set chainfleet:ottochain.source to build the metagraph's, or set chainfleet:ottochain.jarsDir to the directory that holds them",
             `chainfleet:ottochain.genesisDir "${o.genesisDir}" has no ml0/genesis.csv and cannot be written by this user, so the dev genesis cannot be made there: set chainfleet:ottochain.genesisDir to a directory you own, or put the genesis CSVs there`,
             `chainfleet:ottochain.keysDir "${o.keysDir}" cannot be written by this user, so the node keystores cannot be made there: set chainfleet:ottochain.keysDir to a directory you own`,
         ]);
@@ -183,6 +184,9 @@ describe("dev preflight", () => {
         const ext = readyConfig({ "ottochain.globalL0.source": "external", "ottochain.globalL0.peerId": "a".repeat(128), "ottochain.globalL0.host": "10.0.0.9" });
         assert.ok(!requiredJars(ext).some((j) => j.endsWith("global-l0.jar")));
         assert.equal(requiredJars(c).length, 6);
+        // Metagraph jars built from chainfleet:ottochain.source are not required up front (the nodes wait for the build).
+        const built = readyConfig({ "ottochain.source.url": "https://example.org/metagraph.git", "ottochain.source.ref": "v0.1.0" });
+        assert.deepEqual(requiredJars(built).map((j) => path.relative(built.ottochain.jarsDir, j)), ["tessellation/2.8.1/global-l0.jar", "tessellation/2.8.1/cl-keytool.jar", "tessellation/2.8.1/cl-wallet.jar"]);
     });
 
     it("SCITT: a build context that is not there, or has no Dockerfile, names the key, the value and the fix", async () => {
@@ -234,7 +238,7 @@ describe("dev preflight", () => {
         process.env.DOCKER_HOST = "ssh://nobody@engine.invalid";
         try {
             await assert.rejects(planStack("dev", overrides), (e: unknown) => e instanceof Error && e.name === "PreflightError" &&
-                e.message.includes(`chainfleet:ottochain.jarsDir "${jarsDir}" lacks global-l0.jar`));
+                e.message.includes(`chainfleet:ottochain.jarsDir "${jarsDir}" lacks tessellation/2.8.1/global-l0.jar`));
             const g = await planStack("dev", { ...overrides, preflight: "warn" });
             assert.ok(g.resources.length > 10);
             assert.ok(g.logs.some((l) => l.severity === "warning" && l.message.startsWith(`preflight: chainfleet:ottochain.jarsDir "${jarsDir}" lacks`)), JSON.stringify(g.logs));

@@ -56,8 +56,8 @@ describe("Tessellation release jars", () => {
         assert.deepEqual(releaseJars(devConfig()), [], "nothing is pinned by default: nothing is downloaded");
         const c = devConfig({ "ottochain.jarsDir": "/j", "ottochain.releaseSha256": { "cl-wallet.jar": sha(WALLET), "global-l0.jar": sha(NODE) } });
         assert.deepEqual(releaseJars(c), [
-            { jar: "cl-wallet.jar", sha256: sha(WALLET), target: "/j/cl-wallet.jar", url: "https://github.com/Constellation-Labs/tessellation/releases/download/v2.8.1/cl-wallet.jar" },
-            { jar: "global-l0.jar", sha256: sha(NODE), target: "/j/global-l0.jar", url: "https://github.com/Constellation-Labs/tessellation/releases/download/v2.8.1/cl-node.jar" },
+            { jar: "cl-wallet.jar", sha256: sha(WALLET), target: "/j/tessellation/2.8.1/cl-wallet.jar", url: "https://github.com/Constellation-Labs/tessellation/releases/download/v2.8.1/cl-wallet.jar" },
+            { jar: "global-l0.jar", sha256: sha(NODE), target: "/j/tessellation/2.8.1/global-l0.jar", url: "https://github.com/Constellation-Labs/tessellation/releases/download/v2.8.1/cl-node.jar" },
         ]);
         const ext = devConfig({
             "ottochain.releaseSha256": { "global-l0.jar": sha(NODE) },
@@ -67,8 +67,9 @@ describe("Tessellation release jars", () => {
     });
 
     it("downloads each absent pinned jar (following a redirect), keeps it only when its SHA-256 matches, and leaves a matching jar alone", async () => {
-        const dir = path.join(tempDir(), "jars");
-        const c = pinned(dir, { "cl-keytool.jar": sha(KEYTOOL), "cl-wallet.jar": sha(WALLET), "global-l0.jar": sha(NODE) });
+        const jarsDir = path.join(tempDir(), "jars");
+        const dir = path.join(jarsDir, "tessellation", "2.8.1");
+        const c = pinned(jarsDir, { "cl-keytool.jar": sha(KEYTOOL), "cl-wallet.jar": sha(WALLET), "global-l0.jar": sha(NODE) });
         const done = await ensureReleaseJars(c);
         assert.equal(done.length, 3);
         assert.equal(fs.readFileSync(path.join(dir, "cl-keytool.jar"), "utf8"), KEYTOOL);
@@ -81,9 +82,10 @@ describe("Tessellation release jars", () => {
     });
 
     it("a checksum mismatch is one clear error per jar, and nothing is kept", async () => {
-        const dir = path.join(tempDir(), "jars");
+        const jarsDir = path.join(tempDir(), "jars");
+        const dir = path.join(jarsDir, "tessellation", "2.8.1");
         const wrong = "0".repeat(64);
-        const c = pinned(dir, { "cl-wallet.jar": wrong, "cl-keytool.jar": sha(KEYTOOL) });
+        const c = pinned(jarsDir, { "cl-wallet.jar": wrong, "cl-keytool.jar": sha(KEYTOOL) });
         await assert.rejects(ensureReleaseJars(c), (e: unknown) => {
             assert.ok(e instanceof ReleaseJarError);
             assert.deepEqual(e.problems, [
@@ -97,17 +99,18 @@ describe("Tessellation release jars", () => {
     });
 
     it("a version the release does not have, and a present jar that differs from its pin, name the keys and the fix", async () => {
-        const dir = path.join(tempDir(), "jars");
-        fs.mkdirSync(dir);
+        const jarsDir = path.join(tempDir(), "jars");
+        const dir = path.join(jarsDir, "tessellation", "9.9.9");
+        fs.mkdirSync(dir, { recursive: true });
         fs.writeFileSync(path.join(dir, "cl-keytool.jar"), "some other build");
-        const c = pinned(dir, { "cl-keytool.jar": sha(KEYTOOL), "cl-wallet.jar": sha(WALLET) }, { "ottochain.tessellationVersion": "9.9.9" });
+        const c = pinned(jarsDir, { "cl-keytool.jar": sha(KEYTOOL), "cl-wallet.jar": sha(WALLET) }, { "ottochain.tessellationVersion": "9.9.9" });
         await assert.rejects(ensureReleaseJars(c), (e: unknown) => {
             assert.ok(e instanceof ReleaseJarError);
             assert.deepEqual(e.problems, [
                 `chainfleet:ottochain.releaseSha256.cl-keytool.jar is "${sha(KEYTOOL)}" but ${path.join(dir, "cl-keytool.jar")} has SHA-256 "${sha("some other build")}": ` +
                 `remove the file to download ${srv.base}/v9.9.9/cl-keytool.jar again, or pin the jar you mean to run`,
                 `${srv.base}/v9.9.9/cl-wallet.jar (chainfleet:ottochain.releaseBaseUrl, chainfleet:ottochain.tessellationVersion "9.9.9") could not be downloaded (HTTP 404): ` +
-                "check the version and the base URL, or put cl-wallet.jar in chainfleet:ottochain.jarsDir yourself",
+                `check the version and the base URL, or put cl-wallet.jar in ${dir} yourself`,
             ]);
             return true;
         });
@@ -119,7 +122,7 @@ describe("Tessellation release jars", () => {
         await assert.rejects(planStack("dev", { "ottochain.jarsDir": dir, "ottochain.releaseBaseUrl": srv.base, "ottochain.releaseSha256": { "cl-wallet.jar": "f".repeat(64) } }),
             (e: unknown) => e instanceof Error && e.name === "ReleaseJarError" && e.message.includes("chainfleet:ottochain.releaseSha256.cl-wallet.jar"));
         assert.deepEqual(srv.hits, ["/v2.8.1/cl-wallet.jar"]);
-        assert.ok(!fs.existsSync(path.join(dir, "cl-wallet.jar")));
+        assert.ok(!fs.existsSync(path.join(dir, "tessellation", "2.8.1", "cl-wallet.jar")));
     });
 
     it("config: a pin must be a SHA-256 of a known jar", () => {
