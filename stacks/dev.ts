@@ -13,7 +13,9 @@ import { ScittLedger } from "../components/systems/scitt/scitt";
 import { WealthWarsBackend } from "../components/systems/wealthwars/wealthwars";
 import { LotteryOperator } from "../components/systems/lottery/lottery";
 import { NeoServiceLayer } from "../components/systems/neo/neo";
-import { genesisCsvs, tessellationJarsDir } from "../components/systems/ottochain/artifacts";
+import { genesisCsvs, metagraphJarsDir, tessellationJarsDir } from "../components/systems/ottochain/artifacts";
+import { buildMetagraphJars } from "../components/systems/ottochain/build/metagraphBuild";
+import { checkedOutCommit, gitSourceOf } from "./gitSources";
 import { DEV_GENESIS_BALANCE, devGenesis } from "../components/systems/ottochain/devGenesis";
 
 /** Systems with no public image: off in the dev stack file until you name your own image. */
@@ -64,8 +66,13 @@ export function deployDev(c: ChainfleetConfig): Outputs {
             sudo: host.sudo, sudoKeepingPassword: host.sudoKeeping(["CL_PASSWORD"]), image: o.image, jarsDir: tessellationJarsDir(o.jarsDir, o.tessellationVersion), keysDir: o.keysDir,
             genesisDir: o.genesisDir, csvs: genesisCsvs(ottochainShape(c).selfHostedGlobalL0), keyAlias: o.keyAlias, balance: DEV_GENESIS_BALANCE,
         }, password);
+        // Built from chainfleet:ottochain.source: the metagraph version's jars, once; every node waits for them.
+        const source = gitSourceOf(c, "ottochain.source");
+        const built = source ? [buildMetagraphJars("ottochain-metagraph-jars", host, {
+            checkout: source.dir, commit: checkedOutCommit(source), builderImage: o.source.builderImage, dest: metagraphJarsDir(o.jarsDir, o.metagraphVersion),
+        })] : [];
         out.ottochain = {
-            ...deployMetagraph(c, { [DEV_HOST]: host }, password, { [DEV_HOST]: [genesis.command] }),
+            ...deployMetagraph(c, { [DEV_HOST]: host }, password, { [DEV_HOST]: [genesis.command, ...built] }),
             devGenesisWallet: { address: genesis.address, keystore: genesis.keystore },
         };
     }

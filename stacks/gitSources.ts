@@ -100,3 +100,13 @@ export function ensureGitSources(c: Pick<PlainConfig, "scitt" | "ottochain" | "t
         return `${NS}:${s.key}: ${s.dir} at ${r.commit}${r.fetched ? `, fetched from ${s.url}` : ""}${pin}`;
     });
 }
+
+/** The commit a source's checkout is at (after ensureGitSources), for what is built from it. */
+export function checkedOutCommit(s: GitSource, git: Git = realGit): string {
+    return git(["-C", s.dir, "rev-parse", "HEAD"]);
+}
+
+/** The git source of one config key, when the config builds from it. */
+export function gitSourceOf(c: Pick<PlainConfig, "scitt" | "ottochain" | "topology">, key: "scitt.source" | "ottochain.source"): GitSource | undefined {
+    return gitSources(c).find((s) => s.key === key);
+}

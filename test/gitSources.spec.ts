@@ -5,7 +5,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { ensureGitSource, ensureGitSources, GitSource, realGit } from "../stacks/gitSources";
-import { byName, planStack } from "./harness/graph";
+import { byName, dependsOnTransitively, planStack } from "./harness/graph";
 import { expectProblem, problems } from "./harness/configLoad";
 import { run, tempDir } from "./util/tools";
 
@@ -86,6 +86,19 @@ describe("git sources", function () {
             /^chainfleet:scitt\.source\.url and chainfleet:scitt\.source\.ref go together/);
         expectProblem(problems("dev", { "scitt.buildContext": undefined, "scitt.source": { url: "github.com/x", ref: "v1" } }),
             'chainfleet:scitt.source.url must be a git URL (https://, ssh://, git://, file:// or user@host:path) (got "github.com/x")');
+    });
+
+    it("the dev plan builds the metagraph's jars from ottochain.source into its version's directory, and every metagraph node waits for them", async () => {
+        const g = await planStack("dev", { "ottochain.source": { url: origin.url, ref: origin.v1 }, "ottochain.metagraphVersion": "1.4.2", preflight: "off" });
+        const build = byName(g, "ottochain-metagraph-jars");
+        assert.deepEqual((build.inputs.triggers as string[])[0], origin.v1, "rebuilt for another commit");
+        assert.match(String(build.inputs.create), /--target jars --tag chainfleet-metagraph-jars:[0-9a-f]{12} \.chainfleet\/src\/ottochain-metagraph/);
+        assert.match(String(build.inputs.create), /jars\/metagraph\/1\.4\.2/);
+        for (const n of ["ottochain-ml0-container", "ottochain-cl1-cl1-0-container", "ottochain-dl1-dl1-2-container"]) {
+            assert.ok(dependsOnTransitively(g, byName(g, n), build), `${n} does not wait for the jars`);
+        }
+        const without = await planStack("dev", { preflight: "off" });
+        assert.equal(without.resources.filter((r) => r.name === "ottochain-metagraph-jars").length, 0);
     });
 
     it("the dev plan builds SCITT from the checkout, named relative to the project", async () => {
