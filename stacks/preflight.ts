@@ -297,7 +297,7 @@ export async function preflight(c: PlainConfig, probes: PreflightProbes, env: No
         const dockerfile = dockerfileForProvider(ctx, c.scitt.dockerfile);
         if (!probes.exists(ctx)) {
             report.problems.push(`${NS}:scitt.buildContext "${ctx}" does not exist (resolved: ${path.resolve(ctx)}): clone scitt-ccf-ledger there ` +
-                `(git clone https://github.com/microsoft/scitt-ccf-ledger ${ctx}), or set ${NS}:scitt.image to a pinned image instead`);
+                `(git clone https://github.com/microsoft/scitt-ccf-ledger ${ctx}), or set ${NS}:scitt.source.url and .ref to have it checked out, or ${NS}:scitt.image to a pinned image`);
         } else if (!probes.exists(dockerfile)) {
             report.problems.push(`${NS}:scitt.dockerfile "${c.scitt.dockerfile}" is not in ${NS}:scitt.buildContext "${ctx}" (no ${dockerfile}): ` +
                 `set ${NS}:scitt.dockerfile to the checkout's Dockerfile, or ${NS}:scitt.image to a pinned image`);

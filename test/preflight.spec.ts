@@ -194,7 +194,7 @@ describe("dev preflight", () => {
         const r = await preflight(c, fakeProbes({ missing: ["../no-such-scitt-checkout"] }), SOCKET_ENV);
         assert.deepEqual(r.problems, [
             `chainfleet:scitt.buildContext "../no-such-scitt-checkout" does not exist (resolved: ${path.resolve("../no-such-scitt-checkout")}): clone scitt-ccf-ledger there ` +
-            "(git clone https://github.com/microsoft/scitt-ccf-ledger ../no-such-scitt-checkout), or set chainfleet:scitt.image to a pinned image instead",
+            "(git clone https://github.com/microsoft/scitt-ccf-ledger ../no-such-scitt-checkout), or set chainfleet:scitt.source.url and .ref to have it checked out, or chainfleet:scitt.image to a pinned image",
         ]);
         const r2 = await preflight(c, fakeProbes({ missing: ["../no-such-scitt-checkout/docker/Dockerfile"] }), SOCKET_ENV);
         assert.deepEqual(r2.problems, [
