@@ -6,14 +6,15 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { bool, cidr, cpuQuantity, cpus, int, memoryQuantity, parseCpuMillis, parseMemoryBytes, ipv4, num, oneOf, pinnedImage, port, section, str, text, url } from "./schema";
-import { decodeEncryptionKey, validateEnclave } from "./rules";
+import { decodeEncryptionKey, enclaveRpcProblems, validateEnclave } from "./rules";
 import { q } from "../components/platform/shell";
 import { HEALTH_PROBES, HealthProbe } from "../components/platform/containerSpec";
-import { hostMemoryProblems, hostPortProblems, ottochainShape } from "./placement";
+import { hostMemoryProblems, hostPortProblems, ottochainShape, prodHostPorts } from "./placement";
 import { artifactProblems } from "../components/systems/ottochain/artifacts";
 import { monitoringProblems } from "../components/systems/ottochain/monitoringRules";
 import { ACCESS_MODES } from "../components/platform/sshAccess";
-import { accessProblems, networkProblems, networkWarnings } from "./networkRules";
+import { accessProblems, networkProblems, networkWarnings, restoreProblems } from "./networkRules";
+import { gitSourceProblems, sourceDir } from "./gitSources";
 
 export const NS = "chainfleet";
 
@@ -57,6 +58,18 @@ const hosts = section({
         knownHosts: z.array(str().regex(/^chainfleet-[a-z][a-z0-9-]* (ssh-ed25519|ecdsa-sha2-nistp256|ssh-rsa) [A-Za-z0-9+/=]+$/, {
             error: 'a known_hosts line "chainfleet-<label> <key type> <base64 key>"',
         }), { error: "a list of known_hosts lines" }).default([]),
+    }),
+    /**
+     * Restore (prod): host label → EBS snapshot id (snap-…) to make that host's data volume from. The
+     * current volume is kept (retained); the host is replaced with the restored one. Leave it set.
+     */
+    restore: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,20}$/, { error: "a host label like a" }),
+        z.string().regex(/^snap-[0-9a-f]{8,17}$/, { error: "an EBS snapshot id like snap-0abc12345def67890" }), { error: "a map of host label to snapshot id" }).default({}),
+    /** Prod: the OttoChain node keystores also kept off the hosts, in Secrets Manager (KMS-encrypted), by a timer on each host. */
+    keyBackup: section({
+        enabled: bool().default(true),
+        /** Minutes between the timer's runs (a run sends only a changed set of keystores). */
+        everyMinutes: int(5, 1440).default(15),
     }),
     /** EBS snapshot schedule of every host's data volume (prod): SCITT ledger, node data, keys, genesis. */
     snapshots: section({
@@ -111,6 +124,15 @@ const scitt = section({
     image: pinnedImage().optional(),
     /** Path of a scitt-ccf-ledger checkout to build the image from (CCF 7: one build for every platform, no build args). */
     buildContext: text().optional(),
+    /**
+     * A git URL and ref (branch, tag or full commit id) of scitt-ccf-ledger to build the image from:
+     * checked out into .chainfleet/src/scitt-ccf-ledger before anything is registered, then built as
+     * buildContext would be. Exclusive with image and buildContext.
+     */
+    source: section({
+        url: text().regex(/^((https?|ssh|git|file):\/\/\S+|[\w.-]+@[\w.-]+:\S+)$/, { error: "a git URL (https://, ssh://, git://, file:// or user@host:path)" }).optional(),
+        ref: text().regex(/^[\w][\w./-]{0,199}$/, { error: "a branch, tag or commit id" }).optional(),
+    }),
     /** Dockerfile inside buildContext. */
     dockerfile: str().default("docker/Dockerfile"),
     /** CPU limit, cores. */
@@ -213,6 +235,17 @@ const ottochain = section({
     keysDir: str().default(""),
     /** Host directory with genesis.csv (GL0, ML0) and, after ML0's first boot, genesis.snapshot and genesis.address (default: ottochainDirDefault). */
     genesisDir: str().default(""),
+    /**
+     * Dev: the metagraph's source, a git URL and ref: checked out into .chainfleet/src/ottochain-metagraph
+     * and its jars built (sbt assembly in a Docker build stage on builderImage) into
+     * <jarsDir>/metagraph/<metagraphVersion>/ when that version has none yet.
+     */
+    source: section({
+        url: text().regex(/^((https?|ssh|git|file):\/\/\S+|[\w.-]+@[\w.-]+:\S+)$/, { error: "a git URL (https://, ssh://, git://, file:// or user@host:path)" }).optional(),
+        ref: text().regex(/^[\w][\w./-]{0,199}$/, { error: "a branch, tag or commit id" }).optional(),
+        /** Image with sbt and a JDK 21 the build stage runs in (sbt fetches the project's own Scala). */
+        builderImage: pinnedImage().default("sbtscala/scala-sbt:eclipse-temurin-jammy-21.0.2_13_1.9.9_3.3.3"),
+    }),
     /** Prod: local directory laid out as jarsDir (tessellation/<version>/, metagraph/<version>/), whose every version is copied to every metagraph host's jarsDir. */
     jarsSource: text().optional(),
     /** Prod: local directory with gl0/genesis.csv and ml0/genesis.csv, copied to genesisDir (never snapshots). */
@@ -529,8 +562,12 @@ function snpProblems(c: PlainConfig): string[] {
 function crossRules(c: PlainConfig): string[] {
     const out: string[] = [];
     if (c.scitt.enabled) {
-        if ((c.scitt.image === undefined) === (c.scitt.buildContext === undefined)) {
-            out.push(`${NS}:scitt.image and ${NS}:scitt.buildContext: set exactly one (got image ${show(c.scitt.image)}, buildContext ${show(c.scitt.buildContext)})`);
+        const source = c.scitt.source;
+        if ([c.scitt.image, c.scitt.buildContext, source.url].filter((v) => v !== undefined).length !== 1) {
+            out.push(`${NS}:scitt.image, ${NS}:scitt.buildContext and ${NS}:scitt.source.url: set exactly one (got image ${show(c.scitt.image)}, buildContext ${show(c.scitt.buildContext)}, source.url ${show(source.url)})`);
+        }
+        if ((source.url === undefined) !== (source.ref === undefined)) {
+            out.push(`${NS}:scitt.source.url and ${NS}:scitt.source.ref go together: the repository and the branch, tag or commit to build (got url ${show(source.url)}, ref ${show(source.ref)})`);
         }
         if (c.scitt.platform === "snp" && !c.scitt.attestationConfigPath) {
             out.push(`${NS}:scitt.attestationConfigPath must be set when ${NS}:scitt.platform is "snp" (got nothing)`);
@@ -567,7 +604,8 @@ function crossRules(c: PlainConfig): string[] {
     for (const [i, cidrValue] of c.hosts.sshAllowedCidrs.entries()) {
         if (cidrValue.endsWith("/0")) out.push(`${NS}:hosts.sshAllowedCidrs[${i}] must not open SSH to the world (got "${cidrValue}")`);
     }
-    if (c.lottery.enabled) out.push(...validateEnclave(lotteryForm(c), c.lottery.enclave, c.topology));
+    out.push(...accessProblems(c), ...networkProblems(c), ...restoreProblems(c, [...prodHostPorts(c).keys()]), ...gitSourceProblems(c));
+    if (c.lottery.enabled) out.push(...validateEnclave(lotteryForm(c), c.lottery.enclave, c.topology), ...enclaveRpcProblems(lotteryForm(c), c.lottery.rpcUrl));
     const r = c.neo.resources;
     if (parseCpuMillis(r.requestCpu)! > parseCpuMillis(r.limitCpu)!) {
         out.push(`${NS}:neo.resources.requestCpu must not exceed ${NS}:neo.resources.limitCpu (got "${r.requestCpu}" > "${r.limitCpu}")`);
@@ -580,7 +618,6 @@ function crossRules(c: PlainConfig): string[] {
     out.push(...monitoringProblems(c));
     for (const key of ["jarsSource", "genesisSource"] as const) {
         if (c.topology === "dev" && c.ottochain[key] !== undefined) {
-    out.push(...accessProblems(c), ...networkProblems(c));
             out.push(`${NS}:ottochain.${key} must be unset in dev: dev nodes read jarsDir and genesisDir on this machine directly (got "${c.ottochain[key]}")`);
         }
     }
@@ -701,6 +738,8 @@ export function loadConfig(source: ConfigSource = pulumiConfigSource): Chainflee
         secrets[spec.key] = pulumi.secret(value);
     }
     if (problems.length > 0) throw new ConfigError(problems);
-    return { ...c, secrets, warnings: warningsOf(c) };
+    // A git source is built as a build context would be: its checkout (stacks/gitSources.ts).
+    const scitt = c.scitt.source.url !== undefined ? { ...c.scitt, buildContext: sourceDir("scitt-ccf-ledger") } : c.scitt;
+    return { ...c, scitt, secrets, warnings: warningsOf(c) };
 }
 

@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ChainfleetConfig, lotteryForm, scittInstanceType } from "./config";
 import { accessOutputs, deployerAccess } from "./access";
+import { backupNodeKeys } from "./keyBackups";
 import { deployMetagraph } from "./metagraph";
 import { Outputs } from "./outputs";
 import { ottochainNodes, ottochainShape, prodHostPorts, SCITT_HOST } from "./placement";
@@ -48,7 +49,7 @@ export function deployProd(c: ChainfleetConfig): Outputs {
                 instanceType: label === SCITT_HOST ? scittInstanceType(c) : c.hosts.instanceType,
                 amdSevSnp: label === SCITT_HOST && c.scitt.platform === "snp", sshUser: c.hosts.sshUser, sshPublicKey: c.hosts.sshPublicKey!,
                 label, access: deployer!.access, sshIngress: deployer!.sshIngress, publicIp: c.hosts.publicIp,
-                dataVolumeGiB: c.hosts.dataVolumeGiB, retainData: c.retainData,
+                dataVolumeGiB: c.hosts.dataVolumeGiB, retainData: c.retainData, restoreSnapshotId: c.hosts.restore[label],
                 ingress: ranges.map((r) => ({
                     fromPort: r.fromPort, toPort: r.toPort, protocol: "tcp" as const, description: r.owner,
                     cidrs: [...new Set([...inVpc, ...c.hosts.ingressAllowedCidrs, ...extraScitt])],
@@ -125,6 +126,8 @@ export function deployProd(c: ChainfleetConfig): Outputs {
             selfHostedGlobalL0: shape.selfHostedGlobalL0,
         }, hosts[l])]));
         out.ottochain = deployMetagraph(c, hosts, must(c, "ottochainKeystorePassword"), hostPrepared);
+        // Node keystores also off the hosts: Secrets Manager, KMS-encrypted, written by each host's timer.
+        out.nodeKeyBackups = backupNodeKeys(c, hosts);
         // What `npm run status` shows, as CloudWatch metrics from each metagraph host, with alarms to chainfleet:monitoring.alarmTopicArn.
         new MetagraphMonitoring("ottochain-monitoring", { hosts, nodes, stack: pulumi.getStack(), settings: { ...c.monitoring, alarmTopicArn: c.monitoring.alarmTopicArn! } });
     }

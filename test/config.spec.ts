@@ -1,7 +1,7 @@
 // Every config rule has a failing case whose message is checked (key, value, rule).
 import { strict as assert } from "assert";
 import { expectProblem, load, problems } from "./harness/configLoad";
-import { FAKE_PROD_SECRETS } from "./harness/graph";
+import { DEV_ALL_SYSTEMS, FAKE_PROD_SECRETS } from "./harness/graph";
 import { decodeEncryptionKey } from "../stacks/rules";
 import * as fs from "fs";
 import * as path from "path";
@@ -77,7 +77,7 @@ describe("stack config", () => {
     });
 
     it("checks rules that span keys", () => {
-        expectProblem(problems("dev", { "scitt.image": "x/scitt:1.0" }), 'chainfleet:scitt.image and chainfleet:scitt.buildContext: set exactly one (got image "x/scitt:1.0", buildContext "../scitt-ccf-ledger")');
+        expectProblem(problems("dev", { "scitt.image": "x/scitt:1.0" }), 'chainfleet:scitt.image, chainfleet:scitt.buildContext and chainfleet:scitt.source.url: set exactly one (got image "x/scitt:1.0", buildContext "../scitt-ccf-ledger", source.url nothing)');
         expectProblem(problems("prod", { "scitt.attestationConfigPath": undefined }), 'chainfleet:scitt.attestationConfigPath must be set when chainfleet:scitt.platform is "snp" (got nothing)');
         expectProblem(problems("dev", { "scitt.platform": "snp" }), /^chainfleet:scitt\.platform "snp" needs AMD SEV-SNP hardware, which the dev topology .* use "virtual" in dev \(got "snp"\)$/);
         expectProblem(problems("prod", { "scitt.instanceType": undefined }), 'chainfleet:scitt.instanceType must be an AMD SEV-SNP type (m6a.*, c6a.*, r6a.*) when chainfleet:scitt.platform is "snp" (got "t3.xlarge" from chainfleet:hosts.instanceType)');
@@ -98,7 +98,7 @@ describe("stack config", () => {
         expectProblem(problems("dev", { "ottochain.currencyL1.nodes": 11, "ottochain.currencyL1.maxNodes": 11 }), 'on host "local" port 9400 is taken by both cl1-10 (chainfleet:ottochain.currencyL1.nodes) and dl1-0 (chainfleet:ottochain.dataL1.nodes): change one of them (a port, a node count or a placement)');
         expectProblem(problems("dev", { "neo.port": 9000 }), /^on host "local" port 9000 is taken by both neo \(chainfleet:neo\.port\) and gl0 \(chainfleet:ottochain\.placement\.globalL0\)/);
         expectProblem(problems("prod", { "ottochain.placement.dataL1": "b", "ottochain.currencyL1.nodes": 11, "ottochain.currencyL1.maxNodes": 20 }), /on host "b" port 9400 is taken by both cl1-10 \(chainfleet:ottochain\.currencyL1\.nodes\) and dl1-0 \(chainfleet:ottochain\.dataL1\.nodes\)/);
-        expectProblem(problems("dev", { "wealthwars.port": 8000 }), 'on host "local" port 8000 is taken by both scitt (chainfleet:scitt.port/nodePort) and wealthwars (chainfleet:wealthwars.port): change one of them (a port, a node count or a placement)');
+        expectProblem(problems("dev", { ...DEV_ALL_SYSTEMS, "wealthwars.port": 8000 }), 'on host "local" port 8000 is taken by both scitt (chainfleet:scitt.port/nodePort) and wealthwars (chainfleet:wealthwars.port): change one of them (a port, a node count or a placement)');
         assert.deepEqual(problems("prod", { "ottochain.currencyL1.nodes": 100, "ottochain.currencyL1.maxNodes": 100, "ottochain.dataL1.nodes": 100, "ottochain.dataL1.maxNodes": 100, "hosts.instanceType": "r6i.16xlarge" }), []);
         expectProblem(problems("prod", { "ottochain.currencyL1.nodes": 11 }), "chainfleet:ottochain.currencyL1.nodes must be ≤ chainfleet:ottochain.currencyL1.maxNodes (got 11 > 10): raise maxNodes to open the hosts' ports for more nodes");
     });

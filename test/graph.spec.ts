@@ -1,7 +1,7 @@
 // Both real stack files, planned offline: the graph the engine would see, and the hardening
 // rules of CHECKS.md on every resource.
 import { strict as assert } from "assert";
-import { byName, FAKE_PROD_SECRETS, Graph, ofType, planStack, defaultPlan, PlannedResource } from "./harness/graph";
+import { allSystemsPlan, byName, FAKE_PROD_SECRETS, Graph, ofType, planStack, defaultPlan, PlannedResource } from "./harness/graph";
 import { RULES, violations } from "../policy/rules";
 
 function subject(r: PlannedResource) {
@@ -25,7 +25,7 @@ for (const stack of ["dev", "prod"] as const) {
     describe(`${stack} graph`, () => {
         let g: Graph;
         before(async () => {
-            g = await defaultPlan(stack);
+            g = await allSystemsPlan(stack);
         });
 
         it("registers every system with no error and no duplicate URN", () => {

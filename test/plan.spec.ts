@@ -55,10 +55,15 @@ describe("offline plan", () => {
         const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/plan.ts", "--stack", "prod", "--diff", "HEAD", "--set", "ottochain.currencyL1.nodes=4"], { cwd: ROOT, encoding: "utf8" });
         const head = out.split("\n")[0];
         // Against a clean checkout (CI) only the override differs — the new node's resources, and the
-        // version check of its host, which now covers it; uncommitted edits may change more.
+        // three that now cover it: its host's version check and metrics publisher, and its cluster's
+        // size alarm; uncommitted edits may change more.
         const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: ROOT, encoding: "utf8" }).trim() !== "";
-        assert.match(head, dirty ? /^Offline plan diff for prod against HEAD: \d+ to add, \d+ to remove, \d+ to change$/ : /^Offline plan diff for prod against HEAD: \d+ to add, 0 to remove, 1 to change$/);
-        if (!dirty) assert.ok(out.split("\n").some((l) => l.startsWith("  ~ ") && l.includes("ottochain-versions-b")), out);
+        assert.match(head, dirty ? /^Offline plan diff for prod against HEAD: \d+ to add, \d+ to remove, \d+ to change$/ : /^Offline plan diff for prod against HEAD: \d+ to add, 0 to remove, 3 to change$/);
+        if (!dirty) {
+            for (const n of ["ottochain-versions-b", "ottochain-monitoring-b-publisher", "ottochain-monitoring-cl1-cluster-below-size"]) {
+                assert.ok(out.split("\n").some((l) => l.startsWith("  ~ ") && l.includes(n)), `${n} not changed:\n${out}`);
+            }
+        }
         const added = out.split("\n").filter((l) => l.startsWith("  + "));
         assert.ok(added.length >= 6);
         assert.ok(added.every((l) => l.includes("cl1-3")), added.join("\n"));

@@ -1,7 +1,7 @@
 // Neo service layer and Wealth Wars backend: Kubernetes objects against the schemas and the
 // restricted rules, migrations before rollouts, and the dev containers.
 import { strict as assert } from "assert";
-import { byName, defaultPlan, dependsOnTransitively, Graph, ofType, planStack, PlannedResource } from "./harness/graph";
+import { allSystemsPlan, byName, defaultPlan, dependsOnTransitively, DEV_ALL_SYSTEMS, Graph, ofType, planStack, PlannedResource } from "./harness/graph";
 import { kubeObjectOf, validateKube } from "./util/kube";
 import { violations } from "../policy/rules";
 
@@ -93,7 +93,7 @@ describe("Kubernetes objects in the prod graph", () => {
 describe("dev services", () => {
     let dev: Graph;
     before(async () => {
-        dev = await defaultPlan("dev");
+        dev = await allSystemsPlan("dev");
     });
 
     it("Wealth Wars: migration step before the backend; backend capped restarts, 2 GiB, non-root, read-only; database on an internal network only", () => {
@@ -118,7 +118,7 @@ describe("dev services", () => {
         const envs = c.inputs.envs as string[];
         assert.ok(envs.some((e) => e.startsWith("DATABASE_URL=postgresql://service_layer:")));
         assert.ok(c.secretPaths.includes("envs"));
-        const mem = await planStack("dev", { "neo.database": "memory" });
+        const mem = await planStack("dev", { ...DEV_ALL_SYSTEMS, "neo.database": "memory" });
         assert.ok(!(byName(mem, "neo-container").inputs.envs as string[]).some((e) => e.startsWith("DATABASE_URL=")));
         assert.equal(ofType(mem, "chainfleet:platform:PostgresDatabase").length, 1, "only Wealth Wars keeps a database");
         assert.ok(envs.some((e) => /^SECRET_ENCRYPTION_KEY=[0-9a-f]{64}$/.test(e)), "a generated 32-byte hex key");

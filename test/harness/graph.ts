@@ -375,3 +375,21 @@ export function defaultPlan(stack: StackName): Promise<Graph> {
     if (!defaults.has(stack)) defaults.set(stack, planStack(stack));
     return defaults.get(stack)!;
 }
+
+/**
+ * Dev with every system on: Wealth Wars and the lottery have no public image, so the dev stack
+ * file keeps them off; specs of those systems name an image of their own, as a user would.
+ */
+export const DEV_ALL_SYSTEMS: Overrides = {
+    "wealthwars.enabled": true, "wealthwars.image": "example.org/wealth-wars-backend:1.0",
+    "lottery.enabled": true, "lottery.image": "example.org/lottery:1.0",
+};
+
+const everything = new Map<StackName, Promise<Graph>>();
+
+/** The plan of a stack file with every system on (dev: DEV_ALL_SYSTEMS; prod has them all), shared. */
+export function allSystemsPlan(stack: StackName): Promise<Graph> {
+    if (stack === "prod") return defaultPlan(stack);
+    if (!everything.has(stack)) everything.set(stack, planStack(stack, DEV_ALL_SYSTEMS));
+    return everything.get(stack)!;
+}
