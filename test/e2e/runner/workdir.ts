@@ -104,6 +104,9 @@ export async function e2eOverrides(dir: string): Promise<{ overrides: Overrides;
         if (pinned.get(standin)) o[key] = pinned.get(standin);
     }
     o["scitt.buildContext"] = undefined;
+    // The dev stack file keeps the two systems without a public image off; their stand-ins play them here.
+    o["wealthwars.enabled"] = true;
+    o["lottery.enabled"] = true;
     o["ottochain.jarsDir"] = w.jarsDir;
     // The stand-in's metagraph jars are its Tessellation jars: the same version names both.
     o["ottochain.metagraphVersion"] = STANDIN_VERSIONS[0];
