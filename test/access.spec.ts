@@ -10,7 +10,7 @@ import { secretEnvPreamble, secretEnvStdin } from "../components/platform/shell"
 import {
     copyCommand, dockerSshUrl, hostKeyAlias, knownHostsLine, parseJumpHost, remoteScriptCommand, SshAccess, sshOptions, waitForHostCommand, writeAccessFiles,
 } from "../components/platform/sshAccess";
-import { byName, dependsOnTransitively, FAKE_PROD_SECRETS, Graph, ofType, planStack } from "./harness/graph";
+import { byName, defaultPlan, dependsOnTransitively, FAKE_PROD_SECRETS, Graph, ofType, planStack } from "./harness/graph";
 import { expectProblem, problems } from "./harness/configLoad";
 import { keyPair, startSshd, Sshd, sshdUnavailable } from "./util/sshd";
 import { run, shellProblems, stubBin, tempDir } from "./util/tools";
@@ -276,7 +276,7 @@ const EXISTING = {
 describe("deployer access: the prod plan", function () {
     this.timeout(60_000);
     let ssm: Graph;
-    before(async () => { ssm = await planStack("prod"); });
+    before(async () => { ssm = await defaultPlan("prod"); });
     const hostCommands = (g: Graph) => ofType(g, "command:local:Command");
 
     it("ssm (the default): no host opens port 22, every host command and Docker provider goes through Session Manager to the instance id", () => {

@@ -5,7 +5,7 @@
 // a ProxyCommand uses), and no shell, agent, X11, tunnel or socket forwarding.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { al2023Ami, hardenedInstance } from "./ec2Base";
+import { al2023Ami, hardenedInstance, instanceIdentity } from "./ec2Base";
 import { q } from "./shell";
 
 export interface BastionArgs {
@@ -87,10 +87,7 @@ export class Bastion extends pulumi.ComponentResource {
             ],
             tags: { Name: `${name}-sg` },
         }, o);
-        const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "ec2.amazonaws.com" }) }, o);
-        new aws.iam.RolePolicyAttachment(`${name}-ssm`, { role: role.name, policyArn: aws.iam.ManagedPolicy.AmazonSSMManagedInstanceCore }, o);
-        const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, o);
-        const keyPair = new aws.ec2.KeyPair(`${name}-key`, { publicKey: args.sshPublicKey }, o);
+        const { profile, keyPair } = instanceIdentity(name, this, { sshPublicKey: args.sshPublicKey });
         const instance = new aws.ec2.Instance(`${name}-instance`, {
             ami: al2023Ami(o).id,
             instanceType: args.instanceType,

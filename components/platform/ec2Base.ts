@@ -20,3 +20,18 @@ export function hardenedInstance(a: { hopLimit: 1 | 2; rootGiB: number }) {
         rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: a.rootGiB },
     };
 }
+
+/**
+ * An instance's identity: a role EC2 assumes with Systems Manager's core policy (SSM.1) plus the
+ * given ones (least privilege: only what placed services need), its instance profile, and the
+ * deployer's ssh key pair.
+ */
+export function instanceIdentity(name: string, parent: pulumi.Resource, a: { sshPublicKey: string; extraPolicyArns?: pulumi.Input<string>[] }) {
+    const opts = { parent };
+    const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "ec2.amazonaws.com" }) }, opts);
+    const policies = [aws.iam.ManagedPolicy.AmazonSSMManagedInstanceCore, ...(a.extraPolicyArns ?? [])];
+    policies.forEach((arn, i) => new aws.iam.RolePolicyAttachment(`${name}-policy-${i}`, { role: role.name, policyArn: arn }, opts));
+    const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, opts);
+    const keyPair = new aws.ec2.KeyPair(`${name}-key`, { publicKey: a.sshPublicKey }, opts);
+    return { role, profile, keyPair };
+}

@@ -11,7 +11,7 @@ import * as command from "@pulumi/command";
 import { dockerHostUserData } from "./cloudInit";
 import { cmd, secretEnvPreamble, secretEnvStdin } from "./shell";
 import { dependsOnList } from "./options";
-import { al2023Ami, hardenedInstance } from "./ec2Base";
+import { al2023Ami, hardenedInstance, instanceIdentity } from "./ec2Base";
 import { copyCommand, dockerSshUrl, knownHostsLine, remoteScriptCommand, SshAccess, sshOptions, waitForHostCommand } from "./sshAccess";
 
 /** Options of DockerHost.run. */
@@ -263,13 +263,7 @@ function buildEc2Host(parent: DockerHost, name: string, e: Ec2HostArgs) {
         egress: [{ fromPort: 0, toPort: 0, protocol: "-1", cidrBlocks: ["0.0.0.0/0"], description: "updates, images, peers" }],
         tags: { Name: `${name}-sg` },
     }, opts);
-    const role = new aws.iam.Role(`${name}-role`, {
-        assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "ec2.amazonaws.com" }),
-    }, opts);
-    const policies = [aws.iam.ManagedPolicy.AmazonSSMManagedInstanceCore, ...(e.extraPolicyArns ?? [])];
-    policies.forEach((arn, i) => new aws.iam.RolePolicyAttachment(`${name}-policy-${i}`, { role: role.name, policyArn: arn }, opts));
-    const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, opts);
-    const keyPair = new aws.ec2.KeyPair(`${name}-key`, { publicKey: e.sshPublicKey }, opts);
+    const { role, profile, keyPair } = instanceIdentity(name, parent, { sshPublicKey: e.sshPublicKey, extraPolicyArns: e.extraPolicyArns });
     const dataVolume = new aws.ebs.Volume(`${name}-data`, {
         availabilityZone: e.availabilityZone,
         size: e.dataVolumeGiB,
