@@ -12,6 +12,7 @@ import { HEALTH_PROBES, HealthProbe } from "../components/platform/containerSpec
 import { hostMemoryProblems, hostPortProblems, ottochainShape, prodHostPorts } from "./placement";
 import { artifactProblems } from "../components/systems/ottochain/artifacts";
 import { monitoringProblems } from "../components/systems/ottochain/monitoringRules";
+import { maintenanceProblems } from "../components/systems/ottochain/maintenance";
 import { ACCESS_MODES } from "../components/platform/sshAccess";
 import { accessProblems, networkProblems, networkWarnings, restoreProblems } from "./networkRules";
 import { gitSourceProblems, sourceDir } from "./gitSources";
@@ -265,6 +266,18 @@ const ottochain = section({
      * deleted) and run genesis again on the next `pulumi up`. Leave unset in normal operation.
      */
     genesisResetToken: text().regex(/^[\w.-]{1,64}$/, { error: "a token of letters, digits, . _ -" }).optional(),
+    /**
+     * L1 resync: node name (cl1-2, dl1-0, …) → token. A new token moves that node's data aside (kept,
+     * data.before-resync-<token>) and it rejoins its cluster from L0, in its rolling turn (n − 1 Ready).
+     * Leave it set; a later token does it again.
+     */
+    resync: z.record(z.string(), text().regex(/^[\w.-]{1,64}$/, { error: "a token of letters, digits, . _ -" }), { error: "a map of L1 node name to token" }).default({}),
+    /**
+     * Node key replacement: L1 node name → token. A new token keeps the node's keystore aside
+     * (<node>.before-rekey-<token>.p12, never deleted), makes a new one, and restarts the node in its
+     * rolling turn with its data aside (data.before-rekey-<token>) under its new peer id. Leave it set.
+     */
+    rekey: z.record(z.string(), text().regex(/^[\w.-]{1,64}$/, { error: "a token of letters, digits, . _ -" }), { error: "a map of L1 node name to token" }).default({}),
     globalL0: section({
         heapMiB: int(256, 262144).default(2048),
         image: layerImage(),
@@ -582,6 +595,9 @@ function crossRules(c: PlainConfig): string[] {
     const g = c.ottochain.globalL0;
     if (c.ottochain.enabled && g.source === "external" && (!g.peerId || !g.host)) {
         out.push(`${NS}:ottochain.globalL0.peerId and .host must be set when ${NS}:ottochain.globalL0.source is "external" (got peerId ${show(g.peerId)}, host ${show(g.host)})`);
+    }
+    if (c.ottochain.enabled) {
+        out.push(...maintenanceProblems({ resync: c.ottochain.resync, rekey: c.ottochain.rekey, nodes: { cl1: c.ottochain.currencyL1.nodes, dl1: c.ottochain.dataL1.nodes } }));
     }
     for (const layer of ["currencyL1", "dataL1"] as const) {
         const l = c.ottochain[layer];

@@ -15,7 +15,7 @@ export function deployMetagraph(c: ChainfleetConfig, hosts: Record<string, Docke
         shape: ottochainShape(c),
         common: {
             image: o.image, jarsDir: o.jarsDir, keysDir: o.keysDir, genesisDir: o.genesisDir, keyAlias: o.keyAlias,
-            appEnv: o.appEnv, collateral: o.collateral, password, genesisResetToken: o.genesisResetToken, retainData: c.retainData, hostPrepared,
+            appEnv: o.appEnv, collateral: o.collateral, password, genesisResetToken: o.genesisResetToken, resync: o.resync, rekey: o.rekey, retainData: c.retainData, hostPrepared,
             tessellationVersion: o.tessellationVersion, metagraphVersion: o.metagraphVersion,
         },
         externalGlobalL0: g.source === "external" ? { id: g.peerId!, host: g.host!, port: g.port } : undefined,

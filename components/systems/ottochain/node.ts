@@ -20,7 +20,12 @@ export interface NodeCommon {
     collateral: number;
     /** Keystore password, a secret (CL_PASSWORD). */
     password: pulumi.Output<string>;
+    /** chainfleet:ottochain.genesisResetToken: every node moves its data aside once per token and starts anew (run-node.sh). */
     genesisResetToken?: string;
+    /** chainfleet:ottochain.resync: L1 node name → token; a new token moves the node's data aside and it rejoins, in its turn. */
+    resync?: Record<string, string>;
+    /** chainfleet:ottochain.rekey: L1 node name → token; a new token keeps the old keystore aside, makes a new one and restarts the node (data aside), in its turn. */
+    rekey?: Record<string, string>;
     /** The Tessellation version that runs (ottochain.tessellationVersion): its jars' directory, and what a join peer must run. */
     tessellationVersion: string;
     /** The metagraph version that runs (ottochain.metagraphVersion): the directory of ML0's and the L1 nodes' jars. */
@@ -66,12 +71,6 @@ export class MetagraphNode extends pulumi.ComponentResource {
     constructor(name: string, args: MetagraphNodeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("chainfleet:ottochain:Node", name, {}, opts);
         const { spec, host, common } = args;
-        const keygen = host.run(`${name}-key`, keygenScript({
-            sudo: host.sudo, sudoKeepingPassword: host.sudoKeeping(["CL_PASSWORD"]), image: common.image, keysDir: common.keysDir, jarsDir: tessellationJarsDir(common.jarsDir, common.tessellationVersion),
-            node: spec.name, keyAlias: common.keyAlias,
-        }), { parent: this, dependsOn: common.hostPrepared?.[spec.host] ?? [], secretEnv: { CL_PASSWORD: common.password } });
-        this.peerId = keygen.stdout.apply((s) => s.trim());
-
         const env = nodeEnv<pulumi.Input<string>>({
             node: spec,
             externalIp: host.address,
@@ -82,6 +81,8 @@ export class MetagraphNode extends pulumi.ComponentResource {
             metagraphL0: args.metagraphL0,
             tokenIdentifier: args.tokenIdentifier,
             genesisResetToken: common.genesisResetToken,
+            resyncToken: common.resync?.[spec.name],
+            rekeyToken: common.rekey?.[spec.name],
         });
         if (args.join) {
             Object.assign(env, {
@@ -136,18 +137,32 @@ export class MetagraphNode extends pulumi.ComponentResource {
         if (args.roll) {
             const roll = args.roll;
             const running = `${versions.tessellation}/${versions.metagraph}`;
-            const labels = { ...made.labels, [ROLL_LABELS.cluster]: roll.cluster, [ROLL_LABELS.port]: String(spec.ports.public), [ROLL_LABELS.versions]: running };
+            // The genesis reset token as a label too: a new one restarts the whole metagraph, so the turn lets the cluster restart together.
+            const reset = common.genesisResetToken ?? "";
+            const labels = {
+                ...made.labels, [ROLL_LABELS.cluster]: roll.cluster, [ROLL_LABELS.port]: String(spec.ports.public), [ROLL_LABELS.versions]: running,
+                ...(reset ? { [ROLL_LABELS.reset]: reset } : {}),
+            };
             const plainEnv = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === "string" || typeof v === "number"));
             // Only what replaces a container (test/harness/providers/docker.ts): memory and the
             // restart policy are updated in place, retainData is the volumes' (the heap is in env).
             const { memoryMiB: _inPlace, restart: _alsoInPlace, retainData: _volumes, ...replacing } = made;
             const rollout = rolloutDigest({ ...replacing, labels, env: plainEnv, secretEnv: Object.keys(made.secretEnv ?? {}) });
             turn = host.run(`${name}-turn`, turnScript({
-                lock: rollLockPath(roll.cluster), node: spec.name, container: containerName, rollout, versions: running, cluster: roll.cluster, timeoutSeconds: roll.timeoutSeconds,
+                lock: rollLockPath(roll.cluster), node: spec.name, container: containerName, rollout, versions: running, cluster: roll.cluster, timeoutSeconds: roll.timeoutSeconds, reset,
             }), { parent: this, dependsOn: roll.after, triggers: [rollout] });
             containerArgs = { ...containerArgs, labels, env: { ...env, [ROLLOUT_ENV]: rollout } };
             this.rollout = rollout;
         }
+        // A re-key moves the keystore the running container mounts: only in this node's turn (the
+        // cluster whole without it), so the old container, if Docker restarts it while waiting,
+        // still finds the key its data belongs to.
+        const rekeying = common.rekey?.[spec.name] !== undefined && turn !== undefined;
+        const keygen = host.run(`${name}-key`, keygenScript({
+            sudo: host.sudo, sudoKeepingPassword: host.sudoKeeping(["CL_PASSWORD"]), image: common.image, keysDir: common.keysDir, jarsDir: tessellationJarsDir(common.jarsDir, common.tessellationVersion),
+            node: spec.name, keyAlias: common.keyAlias, rekeyToken: common.rekey?.[spec.name],
+        }), { parent: this, dependsOn: [...(common.hostPrepared?.[spec.host] ?? []), ...(rekeying ? [turn!] : [])], secretEnv: { CL_PASSWORD: common.password } });
+        this.peerId = keygen.stdout.apply((s) => s.trim());
         const c = new ServiceContainer(name, containerArgs, { parent: this, dependsOn: [keygen, ...args.after, ...(turn ? [turn] : [])] });
         this.turn = turn;
         this.container = c.container;

@@ -33,6 +33,8 @@ export const ROLL_LABELS = {
     cluster: "chainfleet.ottochain.cluster",
     port: "chainfleet.ottochain.port",
     versions: "chainfleet.ottochain.versions",
+    /** chainfleet:ottochain.genesisResetToken the container was made with (absent: none). */
+    reset: "chainfleet.ottochain.reset",
 } as const;
 
 /** The env variable holding an L1 container's rollout digest (env takes values known only at deploy time; labels do not). */
@@ -62,11 +64,13 @@ export interface TurnSpec {
     /** Bound of a wait without progress, seconds. */
     timeoutSeconds: number;
     intervalSeconds?: number;
+    /** The genesis reset token of the new container ("" or absent: none). */
+    reset?: string;
 }
 
 /** The gate before a node's container is replaced: waits for its turn (roll.sh roll_turn). */
 export function turnScript(t: TurnSpec): string {
-    return rollScript("roll_turn", t.lock, t.node, t.container, t.rollout, t.versions, t.cluster, t.timeoutSeconds, t.intervalSeconds ?? 3);
+    return rollScript("roll_turn", t.lock, t.node, t.container, t.rollout, t.versions, t.cluster, t.timeoutSeconds, t.intervalSeconds ?? 3, t.reset ?? "");
 }
 
 /** The gate after: the node Ready and listed by its peer (none for a cluster of one), then the turn given back. */

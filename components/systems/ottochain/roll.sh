@@ -15,7 +15,9 @@
 # Tessellation refuses a join between nodes of different versions (node-shared Joining.scala
 # validateHandshake: VersionMismatch, MetagraphVersionMismatch), so a node of the new version could
 # never join the old cluster; the cluster then restarts together, after ML0, as the seed's
-# "Upgrading Tessellation: full restart" does.
+# "Upgrading Tessellation: full restart" does. Nor when the genesis reset token changes (label
+# .reset): GL0 and ML0 start a new chain, so the whole metagraph restarts, as the seed's "Resetting
+# Genesis" does, and the cluster starts anew after ML0 (run-node.sh).
 #
 # The turn is a file (<lock>: "<node> <rollout>") changed only under flock(1) on <lock>.flock.
 # What the program puts on every L1 container: labels chainfleet.ottochain.cluster (the cluster),
@@ -79,12 +81,12 @@ roll_try() {
   ) 9>>"$lock.flock"
 }
 
-# roll_turn LOCK NODE CONTAINER ROLLOUT VERSIONS CLUSTER TIMEOUT [INTERVAL]
-# Waits for this node's turn to restart (see the header). TIMEOUT bounds a wait without progress:
+# roll_turn LOCK NODE CONTAINER ROLLOUT VERSIONS CLUSTER TIMEOUT [INTERVAL] [RESET]
+# RESET: the new container's genesis reset token ("" for none). Waits for this node's turn to restart (see the header). TIMEOUT bounds a wait without progress:
 # the clock starts again whenever what it waits for changes (the turn passed on, a node's state).
 roll_turn() {
-  local lock=$1 node=$2 container=$3 rollout=$4 versions=$5 cluster=$6 timeout_s=$7 interval_s=${8:-3}
-  local running running_versions why="" last_why="" deadline
+  local lock=$1 node=$2 container=$3 rollout=$4 versions=$5 cluster=$6 timeout_s=$7 interval_s=${8:-3} reset=${9:-}
+  local running running_versions running_reset why="" last_why="" deadline
   if ! running=$(roll_rollout "$container"); then
     echo "roll: $node has no container yet: a first start, restarted with its cluster"
     return 0
@@ -96,6 +98,11 @@ roll_turn() {
   running_versions=$(roll_label "$container" versions || true)
   if [ -n "$running_versions" ] && [ "$running_versions" != "$versions" ]; then
     echo "roll: $node goes from versions $running_versions to $versions: nodes of different versions cannot join each other, so the cluster restarts together"
+    return 0
+  fi
+  running_reset=$(roll_label "$container" reset || true)
+  if [ "$running_reset" != "$reset" ]; then
+    echo "roll: $node goes from genesis reset ${running_reset:-none} to ${reset:-none}: the whole metagraph restarts, so the cluster restarts together"
     return 0
   fi
   deadline=$((SECONDS + timeout_s))

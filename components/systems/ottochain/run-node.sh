@@ -10,7 +10,17 @@
 #     is Ready and runs this node's version: then the cluster is alive without it (it restarted
 #     alone, e.g. in a rolling update) and a new initial validator would split it (its own cluster
 #     session), so it runs run-validator and joins that peer, as every validator does.
-# A genesis reset happens only when GENESIS_RESET_TOKEN changes; the old data is moved aside, kept.
+# Data is moved aside (never deleted) once per token, at start, before java (the old container is
+# gone by then: no process writes it), each time with a marker in the node home so a restart with
+# the same token moves nothing:
+#   GENESIS_RESET_TOKEN (every node): data/ -> data.before-reset-<token> (.genesis-reset-token); L0
+#     layers then run genesis again, and an initial validator starts a new cluster even if its
+#     rejoin peer still answers (every node of the metagraph restarts in a reset);
+#   RESYNC_TOKEN (L1): data/ -> data.before-resync-<token> (.resync-token): the node starts empty
+#     and rejoins its cluster, syncing from L0 (the seed's "Node Won't Rejoin After Update");
+#   REKEY_TOKEN (L1): data/ -> data.before-rekey-<token> (.rekey-token): a node with a new key
+#     starts without the old identity's data (the seed's "Replace a Node's Key": "Clear data (to
+#     avoid peer ID conflicts)").
 #
 # It stays in the container as a small supervisor (java is its child, SIGTERM is passed on):
 # - Validators are joined by this script alone (one joiner per node): on every start it POSTs
@@ -22,7 +32,7 @@
 # - The JVM runs as the owner of the node's genesis dir (L0) or of the jars: the host's deploying
 #   user, who owns the files the node must write (genesis.snapshot), with no capability needed.
 # Env: NODE_NAME, NODE_KIND (gl0|ml0|initial-validator|validator), CL_JAR, HEAP_MIB, GENESIS_DIR,
-#      GENESIS_RESET_TOKEN (optional), JOIN_* (L1 nodes of a cluster of two or more), NODE_VERSION
+#      GENESIS_RESET_TOKEN, RESYNC_TOKEN, REKEY_TOKEN (optional, see above), JOIN_* (L1 nodes of a cluster of two or more), NODE_VERSION
 #      (the Tessellation version the node's jars are: a join peer must report it; unset: any).
 #      Working directory: the node's data volume.
 set -euo pipefail
@@ -58,16 +68,30 @@ latest_snapshot_hash() {
   find data/incremental_snapshot/hash -samefile "$latest" -printf '%f\n' 2>/dev/null | head -n 1
 }
 
-genesis_reset() {
-  local token=${GENESIS_RESET_TOKEN:-}
-  [ -n "$token" ] || return 0
-  [ "$(cat .genesis-reset-token 2>/dev/null || true)" != "$token" ] || return 0
+# move_aside REASON MARKER TOKEN: moves data/ to data.before-REASON-TOKEN once per TOKEN (the
+# marker file holds the last token done); succeeds only when it did the move now (or there was no
+# data/ to move). Never overwrites: a kept directory of that name stops the node.
+move_aside() {
+  local reason=$1 marker=$2 token=$3 kept
+  [ -n "$token" ] || return 1
+  [ "$(cat "$marker" 2>/dev/null || true)" != "$token" ] || return 1
+  kept="data.before-$reason-$token"
   if [ -d data ]; then
-    mv data "data.before-reset-$token"
-    echo "chainfleet: $NODE_NAME: genesis reset $token: old data kept in data.before-reset-$token"
+    [ ! -e "$kept" ] || { echo "chainfleet: $NODE_NAME: $kept exists already: not moving data/ over it (choose a new token)" >&2; exit 1; }
+    mv data "$kept"
+    echo "chainfleet: $NODE_NAME: $reason $token: old data kept in $kept"
   fi
-  printf '%s\n' "$token" > .genesis-reset-token
+  printf '%s\n' "$token" > "$marker"
 }
+
+fresh_genesis=""
+move_aside reset .genesis-reset-token "${GENESIS_RESET_TOKEN:-}" && fresh_genesis=1
+case "$NODE_KIND" in
+  initial-validator|validator)
+    move_aside resync .resync-token "${RESYNC_TOKEN:-}" || true
+    move_aside rekey .rekey-token "${REKEY_TOKEN:-}" || true
+    ;;
+esac
 
 # peer_joinable: the join peer is Ready and runs this node's version (NODE_VERSION; a leading "v"
 # ignored). Prints nothing; needs http_get and json_field from the readiness library.
@@ -84,7 +108,6 @@ mode=()
 case "$NODE_KIND" in
   gl0|ml0)
     : "${GENESIS_DIR:?}"
-    genesis_reset
     if has_snapshot; then
       if [ "$NODE_KIND" = gl0 ]; then
         hash=$(latest_snapshot_hash) || { echo "chainfleet: $NODE_NAME: data/incremental_snapshot holds no snapshot hash to roll back to" >&2; exit 1; }
@@ -108,7 +131,9 @@ case "$NODE_KIND" in
     ;;
   initial-validator)
     mode=(run-initial-validator)
-    if [ -n "${JOIN_PEER_URL:-}" ] && peer_joinable; then
+    if [ -n "$fresh_genesis" ]; then
+      echo "chainfleet: $NODE_NAME: genesis reset: starting a new cluster"
+    elif [ -n "${JOIN_PEER_URL:-}" ] && peer_joinable; then
       echo "chainfleet: $NODE_NAME: the cluster is alive at $JOIN_PEER_URL: rejoining it instead of starting a new one"
       mode=(run-validator)
     fi

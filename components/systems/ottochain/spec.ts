@@ -102,7 +102,12 @@ export interface NodeEnvInputs<T> {
     globalL0?: PeerRef | { id: T; host: T; port: number };
     metagraphL0?: { id: T; host: T; port: number };
     tokenIdentifier?: T;
+    /** chainfleet:ottochain.genesisResetToken: every node moves its data aside once per token (run-node.sh). */
     genesisResetToken?: string;
+    /** L1 nodes: this node's chainfleet:ottochain.resync token (its data aside, rejoin from L0). */
+    resyncToken?: string;
+    /** L1 nodes: this node's chainfleet:ottochain.rekey token (its data aside with its old key). */
+    rekeyToken?: string;
 }
 
 /** Every CL_* variable of a node except CL_PASSWORD (secret, set apart). */
@@ -123,7 +128,11 @@ export function nodeEnv<T>(i: NodeEnvInputs<T>): Record<string, T | string | num
         CL_COLLATERAL: i.collateral,
     };
     if (n.layer === "gl0" || n.layer === "ml0") env.GENESIS_DIR = "/genesis";
-    if (n.layer === "ml0" && i.genesisResetToken) env.GENESIS_RESET_TOKEN = i.genesisResetToken;
+    // A genesis reset reaches every node: GL0 and ML0 run genesis again, the L1 clusters start anew.
+    if (i.genesisResetToken) env.GENESIS_RESET_TOKEN = i.genesisResetToken;
+    if ((i.resyncToken || i.rekeyToken) && n.layer !== "cl1" && n.layer !== "dl1") throw new Error(`${n.name}: only L1 nodes are resynced or re-keyed`);
+    if (i.resyncToken) env.RESYNC_TOKEN = i.resyncToken;
+    if (i.rekeyToken) env.REKEY_TOKEN = i.rekeyToken;
     if (n.layer !== "gl0") {
         if (!i.globalL0) throw new Error(`${n.name} needs the Global L0 peer`);
         env.CL_GLOBAL_L0_PEER_ID = i.globalL0.id;
@@ -140,12 +149,19 @@ export function nodeEnv<T>(i: NodeEnvInputs<T>): Record<string, T | string | num
     return env;
 }
 
+/** Where a node's old keystore is kept after a re-key: still *.p12, so the keystore backup (keys-backup.sh) keeps it off the host too. */
+export function keptKeystoreName(node: string, rekeyToken: string): string {
+    return `${node}.before-rekey-${rekeyToken}.p12`;
+}
+
 /**
  * The host script that creates a node's keystore once (never overwrites) and prints its peer id.
- * CL_PASSWORD comes from the environment (DockerHost.run's secretEnv), never from the script;
- * `sudoKeepingPassword` keeps it across sudo, which resets the environment.
+ * With a re-key token, the current keystore is first moved to keptKeystoreName (once: when that
+ * name exists the move was done) and a new one made. CL_PASSWORD comes from the environment
+ * (DockerHost.run's secretEnv), never from the script; `sudoKeepingPassword` keeps it across sudo,
+ * which resets the environment.
  */
-export function keygenScript(a: { sudo: string; sudoKeepingPassword: string; image: string; keysDir: string; jarsDir: string; node: string; keyAlias: string }): string {
+export function keygenScript(a: { sudo: string; sudoKeepingPassword: string; image: string; keysDir: string; jarsDir: string; node: string; keyAlias: string; rekeyToken?: string }): string {
     // The keystore belongs to the jars' owner: the user the node's JVM runs as (run-node.sh).
     const run = `${a.sudoKeepingPassword}docker run --rm --network none --user "$owner" -v ${q(`${a.keysDir}:/keys`)} -v ${q(`${a.jarsDir}:/jars:ro`)} ` +
         `-e CL_KEYSTORE=${q(`/keys/${a.node}.p12`)} -e CL_KEYALIAS=${q(a.keyAlias)} -e CL_PASSWORD ${q(a.image)}`;
@@ -154,6 +170,12 @@ export function keygenScript(a: { sudo: string; sudoKeepingPassword: string; ima
         ': "${CL_PASSWORD:?CL_PASSWORD (chainfleet:ottochainKeystorePassword) was not passed to this script}"',
         `owner=$(stat -c %u:%g ${q(a.jarsDir)})`,
         `[ -d ${q(a.keysDir)} ] || ${a.sudo}install -d -m 0700 -o "\${owner%%:*}" -g "\${owner##*:}" ${q(a.keysDir)}`,
+        ...(a.rekeyToken ? [
+            `if [ -s ${q(`${a.keysDir}/${a.node}.p12`)} ] && [ ! -e ${q(`${a.keysDir}/${keptKeystoreName(a.node, a.rekeyToken)}`)} ]; then`,
+            `  ${a.sudo}mv -n ${q(`${a.keysDir}/${a.node}.p12`)} ${q(`${a.keysDir}/${keptKeystoreName(a.node, a.rekeyToken)}`)}`,
+            `  echo ${q(`chainfleet: ${a.node}: re-key ${a.rekeyToken}: old keystore kept in ${a.keysDir}/${keptKeystoreName(a.node, a.rekeyToken)}`)} >&2`,
+            "fi",
+        ] : []),
         `if [ ! -s ${q(`${a.keysDir}/${a.node}.p12`)} ]; then`,
         `  ${run} java -jar /jars/cl-keytool.jar generate >&2`,
         "fi",
