@@ -77,7 +77,7 @@ describe("stack config", () => {
     });
 
     it("checks rules that span keys", () => {
-        expectProblem(problems("dev", { "scitt.image": "x/scitt:1.0" }), 'chainfleet:scitt.image, chainfleet:scitt.buildContext and chainfleet:scitt.source.url: set exactly one (got image "x/scitt:1.0", buildContext "../scitt-ccf-ledger", source.url nothing)');
+        expectProblem(problems("dev", { "scitt.image": "x/scitt:1.0", "scitt.source": undefined, "scitt.buildContext": "../scitt-ccf-ledger" }), 'chainfleet:scitt.image, chainfleet:scitt.buildContext and chainfleet:scitt.source.url: set exactly one (got image "x/scitt:1.0", buildContext "../scitt-ccf-ledger", source.url nothing)');
         expectProblem(problems("prod", { "scitt.attestationConfigPath": undefined }), 'chainfleet:scitt.attestationConfigPath must be set when chainfleet:scitt.platform is "snp" (got nothing)');
         expectProblem(problems("dev", { "scitt.platform": "snp" }), /^chainfleet:scitt\.platform "snp" needs AMD SEV-SNP hardware, which the dev topology .* use "virtual" in dev \(got "snp"\)$/);
         expectProblem(problems("prod", { "scitt.instanceType": undefined }), 'chainfleet:scitt.instanceType must be an AMD SEV-SNP type (m6a.*, c6a.*, r6a.*) when chainfleet:scitt.platform is "snp" (got "t3.xlarge" from chainfleet:hosts.instanceType)');

@@ -5,7 +5,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { ensureGitSource, ensureGitSources, GitSource, realGit } from "../stacks/gitSources";
-import { byName, dependsOnTransitively, planStack } from "./harness/graph";
+import { byName, defaultPlan, dependsOnTransitively, planStack } from "./harness/graph";
+import { readStackConfig } from "./harness/stackConfig";
 import { expectProblem, problems } from "./harness/configLoad";
 import { run, tempDir } from "./util/tools";
 
@@ -79,12 +80,19 @@ describe("git sources", function () {
         expectProblem(problems("dev", { "ottochain.source": { url: "https://github.com/x/y.git", ref: "v1", builderImage: "sbt:latest" } }), /^chainfleet:ottochain\.source\.builderImage must be an image pinned/);
     });
 
+    it("the dev stack file builds SCITT from upstream at a pinned commit, played offline by a local repository", async () => {
+        const file = readStackConfig("dev")["chainfleet:scitt"] as { source: { url: string; ref: string }; buildContext?: string; image?: string };
+        assert.deepEqual([file.source.url, /^[0-9a-f]{40}$/.test(file.source.ref), file.buildContext, file.image], ["https://github.com/microsoft/scitt-ccf-ledger.git", true, undefined, undefined]);
+        const g = await defaultPlan("dev");
+        assert.equal((byName(g, "scitt-image").inputs.build as { context: string }).context, path.join(".chainfleet", "src", "scitt-ccf-ledger"));
+    });
+
     it("config: exactly one of image, buildContext and source.url; url and ref together", () => {
-        expectProblem(problems("dev", { "scitt.source": { url: "https://github.com/microsoft/scitt-ccf-ledger.git", ref: "v0.9.0" } }),
+        expectProblem(problems("dev", { "scitt.buildContext": "../scitt-ccf-ledger", "scitt.source": { url: "https://example.org/scitt-ccf-ledger.git", ref: "v0.9.0" } }),
             /^chainfleet:scitt\.image, chainfleet:scitt\.buildContext and chainfleet:scitt\.source\.url: set exactly one \(got image nothing, buildContext "\.\.\/scitt-ccf-ledger", source\.url "https:/);
-        expectProblem(problems("dev", { "scitt.buildContext": undefined, "scitt.source": { url: "https://github.com/microsoft/scitt-ccf-ledger.git" } }),
+        expectProblem(problems("dev", { "scitt.source": { url: "https://example.org/scitt-ccf-ledger.git" } }),
             /^chainfleet:scitt\.source\.url and chainfleet:scitt\.source\.ref go together/);
-        expectProblem(problems("dev", { "scitt.buildContext": undefined, "scitt.source": { url: "github.com/x", ref: "v1" } }),
+        expectProblem(problems("dev", { "scitt.source": { url: "github.com/x", ref: "v1" } }),
             'chainfleet:scitt.source.url must be a git URL (https://, ssh://, git://, file:// or user@host:path) (got "github.com/x")');
     });
 
@@ -102,7 +110,7 @@ describe("git sources", function () {
     });
 
     it("the dev plan builds SCITT from the checkout, named relative to the project", async () => {
-        const g = await planStack("dev", { "scitt.buildContext": undefined, "scitt.source": { url: origin.url, ref: origin.v1 }, preflight: "off" });
+        const g = await planStack("dev", { "scitt.source": { url: origin.url, ref: origin.v1 }, preflight: "off" });
         const build = byName(g, "scitt-image").inputs.build as { context: string; dockerfile: string };
         assert.equal(build.context, path.join(".chainfleet", "src", "scitt-ccf-ledger"));
         assert.equal(build.dockerfile, path.join(".chainfleet", "src", "scitt-ccf-ledger", "docker", "Dockerfile"));

@@ -12,8 +12,8 @@ import { StackName } from "./harness/stackConfig";
 import { tempDir } from "./util/tools";
 
 /**
- * A directory to run the program from, as pulumi does: the dev stack builds SCITT from
- * ../scitt-ccf-ledger, so a checkout with its Dockerfile sits beside it.
+ * A directory to run the program from, as pulumi does, with a scitt-ccf-ledger checkout (its
+ * Dockerfile) beside it at ../scitt-ccf-ledger, for the Check of a build context named that way.
  */
 function programDir(): string {
     const root = tempDir("chainfleet-cwd-");
@@ -82,7 +82,8 @@ for (const stack of ["dev", "prod"] as const) {
     describe(`${stack} lifecycle through the provider model`, () => {
         let first: UpResult;
         before(async () => {
-            first = await up(stack, undefined, {}, secretsOf(stack), programDir());
+            // Check runs where the program runs (the project): the dev stack's SCITT checkout is made there.
+            first = await up(stack, undefined, {}, secretsOf(stack));
         });
 
         it("preview/up from empty: only creates, and every input passes the providers' Check", () => {

@@ -29,7 +29,7 @@ function readyConfig(overrides: Overrides = {}): ChainfleetConfig {
     const dir = tempDir("chainfleet-preflight-");
     return devConfig({
         "ottochain.jarsDir": path.join(dir, "jars"), "ottochain.keysDir": path.join(dir, "keys"), "ottochain.genesisDir": path.join(dir, "genesis"),
-        "scitt.buildContext": undefined, "scitt.image": "example.org/scitt:1.0", ...overrides,
+        "scitt.source": undefined, "scitt.image": "example.org/scitt:1.0", ...overrides,
     });
 }
 

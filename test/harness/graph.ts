@@ -3,6 +3,7 @@
 // would see it. Used by the specs and by `npm run plan`.
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { withOfflineSource } from "./offlineSources";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as settingsTyped from "@pulumi/pulumi/runtime/settings";
 import { specialSigKey, specialSecretSig, specialResourceSig, unknownValue } from "@pulumi/pulumi/runtime/rpc";
@@ -177,6 +178,8 @@ export function buildConfig(stack: StackName, overrides: Overrides = {}, secrets
             values[key] = base;
         }
     }
+    // No spec fetches from the network: an upstream git source is played by a local repository.
+    if (values["chainfleet:scitt"] !== undefined) values["chainfleet:scitt"] = withOfflineSource(values["chainfleet:scitt"]);
     const config: Record<string, string> = {};
     for (const [k, v] of Object.entries(values)) {
         if (v === undefined) continue;

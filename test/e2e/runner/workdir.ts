@@ -104,6 +104,7 @@ export async function e2eOverrides(dir: string): Promise<{ overrides: Overrides;
         if (pinned.get(standin)) o[key] = pinned.get(standin);
     }
     o["scitt.buildContext"] = undefined;
+    o["scitt.source"] = undefined; // the stand-in image plays SCITT here
     // The dev stack file keeps the two systems without a public image off; their stand-ins play them here.
     o["wealthwars.enabled"] = true;
     o["lottery.enabled"] = true;
