@@ -1,5 +1,5 @@
 // The e2e scenarios in order (a fresh up, b same config, c chaos, d scale, g rolling L1 update and
-// revert, h genesis reset, f secrets, e destroy),
+// revert, h genesis reset, i resync and re-key, f secrets, e destroy),
 // each a function that throws on failure. Prints PASS/FAIL per scenario, the figures, and a final
 // line exactly "N passed, N failed"; returns the exit code.
 import { log } from "../runner/log";
@@ -8,12 +8,12 @@ import { Ctx, Scenario } from "./context";
 import { destroyScenario } from "./destroy";
 import { fresh } from "./fresh";
 import { noop } from "./noop";
-import { reset } from "./reset";
+import { reset, resyncRekey } from "./reset";
 import { rolling } from "./rolling";
 import { scale } from "./scale";
 import { secretsScenario } from "./secrets";
 
-export const SCENARIOS: Scenario[] = [fresh, noop, chaos, scale, rolling, reset, secretsScenario, destroyScenario];
+export const SCENARIOS: Scenario[] = [fresh, noop, chaos, scale, rolling, reset, resyncRekey, secretsScenario, destroyScenario];
 
 export async function runScenarios(workdir: string, sets: Record<string, unknown>, only?: string[]): Promise<number> {
     const t0 = Date.now();

@@ -12,10 +12,10 @@ import { fleetContainers, fleetProblems, httpGet, nodeState, sleep, waitForFleet
 import { STANDIN_VERSIONS } from "../runner/workdir";
 import { failureText, runE2E } from "./run";
 
-interface Watch { minReady: number; polls: number; downSeconds: Map<string, number>; order: string[] }
+export interface Watch { minReady: number; polls: number; downSeconds: Map<string, number>; order: string[] }
 
 /** Polls the nodes' states until `done` resolves; records the fewest Ready and each node's time not Ready. */
-async function watchCluster(nodes: { name: string; port: number }[], done: Promise<unknown>): Promise<Watch> {
+export async function watchCluster(nodes: { name: string; port: number }[], done: Promise<unknown>): Promise<Watch> {
     let finished = false;
     void done.finally(() => { finished = true; });
     const w: Watch = { minReady: nodes.length, polls: 0, downSeconds: new Map(), order: [] };
