@@ -4,6 +4,7 @@
 // never SSH; the service endpoint is its private address.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { al2023Ami, hardenedInstance } from "./ec2Base";
 import { enclaveHostUserData, EnclaveRun } from "./enclaveSpec";
 
 /** The region is the provider's (the KMS key's): the component reads it. */
@@ -50,18 +51,15 @@ export class NitroEnclaveHost extends pulumi.ComponentResource {
         }, o);
         const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: this.role.name }, o);
         const region = aws.getRegionOutput({}, o).region;
-        const ami = aws.ec2.getAmiOutput({ mostRecent: true, owners: ["amazon"], filters: [{ name: "name", values: ["al2023-ami-2023.*-x86_64"] }] }, o);
         this.instance = new aws.ec2.Instance(`${name}-instance`, {
-            ami: ami.id,
+            ami: al2023Ami(o).id,
             instanceType: args.instanceType,
             subnetId: args.subnetId,
             vpcSecurityGroupIds: [sg.id],
             iamInstanceProfile: profile.name,
             associatePublicIpAddress: false,
-            monitoring: true,
+            ...hardenedInstance({ hopLimit: 2, rootGiB: 30 }),
             enclaveOptions: { enabled: true },
-            metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 2 },
-            rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: 30 },
             userData: region.apply((reg) => enclaveHostUserData({ ...args, region: reg })),
             userDataReplaceOnChange: true,
             tags: { Name: name },
