@@ -4,7 +4,8 @@
 //   up         create or update everything; state in DIR/.e2e-state/state.json
 //   destroy    delete everything except protected and retained resources
 //   scenarios  (default) fresh up, no-op up, chaos, scale CL1 3 → 4, destroy: PASS/FAIL per scenario
-// --only a,b runs some scenarios; --program FILE runs another program (e.g. test/e2e/runner/fixtures/smoke.ts) without the dev overrides.
+// --as-configured (up) applies the stack file plus --set only: no stand-in overrides, nothing prepared
+// (the first-command scenario's run from a fresh clone). --only a,b runs some scenarios; --program FILE runs another program (e.g. test/e2e/runner/fixtures/smoke.ts) without the dev overrides.
 // DIR defaults to $E2E_WORKDIR or /tmp/chainfleet-e2e. Exit code 0 only when everything passed.
 import * as fs from "fs";
 import * as path from "path";
@@ -15,7 +16,7 @@ import { e2eOverrides, prepareWorkdir } from "../test/e2e/runner/workdir";
 import { runScenarios } from "../test/e2e/scenarios";
 
 
-export interface E2EArgs { command: "up" | "destroy" | "scenarios"; workdir: string; sets: Record<string, unknown>; program?: string; only?: string[] }
+export interface E2EArgs { command: "up" | "destroy" | "scenarios"; workdir: string; sets: Record<string, unknown>; program?: string; only?: string[]; asConfigured?: boolean }
 
 export function parseArgs(argv: string[]): E2EArgs {
     const a: E2EArgs = { command: "scenarios", workdir: process.env.E2E_WORKDIR ?? "/tmp/chainfleet-e2e", sets: {} };
@@ -24,6 +25,7 @@ export function parseArgs(argv: string[]): E2EArgs {
         if (v === "up" || v === "destroy" || v === "scenarios") a.command = v;
         else if (v === "--workdir") a.workdir = path.resolve(argv[++i] ?? "");
         else if (v === "--only") a.only = (argv[++i] ?? "").split(","); // scenarios by letter, e.g. a,b
+        else if (v === "--as-configured") a.asConfigured = true;
         else if (v === "--program") a.program = path.resolve(argv[++i] ?? ""); // another program, e.g. the runner's smoke fixture
         else if (v === "--set") {
             const [k, ...rest] = (argv[++i] ?? "").split("=");
@@ -61,6 +63,7 @@ async function main(): Promise<number> {
     }
     let r: RunReport;
     if (a.program) r = await up(a.workdir, a.sets, a.program);
+    else if (a.asConfigured) r = await up(a.workdir, a.sets);
     else {
         const { overrides, missing } = await e2eOverrides(a.workdir);
         for (const m of missing) log(`warning: ${m}`);

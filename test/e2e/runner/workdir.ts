@@ -14,7 +14,7 @@ import { METAGRAPH_JARS, metagraphJarsDir, TESSELLATION_JARS, tessellationJarsDi
 /** The versions the stand-in image holds (its Dockerfile's STANDIN_VERSIONS); the first is the one Pulumi.dev.yaml pins. */
 export const STANDIN_VERSIONS = ["2.8.1", "3.3.2"];
 
-export const STANDINS = ["base", "postgres", "http-service", "http-service-nocurl", "tessellation", "scitt"] as const;
+export const STANDINS = ["base", "postgres", "http-service", "http-service-nocurl", "tessellation", "scitt", "sbt"] as const;
 export type Standin = (typeof STANDINS)[number];
 
 /** Which stand-in plays which configured image: slim images (no curl; node, busybox wget) for the Node.js and Alpine apps, as upstream ships them. */

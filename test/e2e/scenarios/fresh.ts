@@ -12,7 +12,7 @@ import { fleetContainers, inspectOrNull, waitForFleet } from "./fleet";
 import { failureText, runE2E } from "./run";
 
 /** Removes what earlier runs left (this engine is the e2e engine), so the run starts empty. */
-async function startEmpty(ctx: Ctx): Promise<void> {
+export async function startEmpty(ctx: Ctx): Promise<void> {
     if (fs.existsSync(path.join(ctx.workdir, ".e2e-state"))) await runE2E("destroy", ctx.workdir, {}, 600);
     const left = await leftovers();
     for (const c of left.containers) await api("DELETE", `/containers/${encodeURIComponent(c)}?force=1`);

@@ -1,11 +1,13 @@
 // The e2e scenarios in order (a fresh up, b same config, c chaos, d scale, g rolling L1 update and
-// revert, h genesis reset, i resync and re-key, f secrets, e destroy),
+// revert, h genesis reset, i resync and re-key, f secrets, e destroy, j the README's first command
+// from a fresh clone),
 // each a function that throws on failure. Prints PASS/FAIL per scenario, the figures, and a final
 // line exactly "N passed, N failed"; returns the exit code.
 import { log } from "../runner/log";
 import { chaos } from "./chaos";
 import { Ctx, Scenario } from "./context";
 import { destroyScenario } from "./destroy";
+import { firstCommand } from "./firstCommand";
 import { fresh } from "./fresh";
 import { noop } from "./noop";
 import { reset, resyncRekey } from "./reset";
@@ -13,7 +15,7 @@ import { rolling } from "./rolling";
 import { scale } from "./scale";
 import { secretsScenario } from "./secrets";
 
-export const SCENARIOS: Scenario[] = [fresh, noop, chaos, scale, rolling, reset, resyncRekey, secretsScenario, destroyScenario];
+export const SCENARIOS: Scenario[] = [fresh, noop, chaos, scale, rolling, reset, resyncRekey, secretsScenario, destroyScenario, firstCommand];
 
 export async function runScenarios(workdir: string, sets: Record<string, unknown>, only?: string[]): Promise<number> {
     const t0 = Date.now();

@@ -8,14 +8,18 @@ import { RunReport } from "../runner/apply";
 
 export interface ChildRun { code: number; seconds: number; report?: RunReport }
 
-export function runE2E(command: "up" | "destroy", workdir: string, sets: Record<string, unknown>, boundS = 1800): Promise<ChildRun> {
-    const args = ["-r", "ts-node/register/transpile-only", path.join(ROOT, "scripts", "e2e.ts"), command, "--workdir", workdir];
+/** Where a run happens: another checkout of the program (its scripts/e2e.ts, in its directory), more env, more arguments. */
+export interface RunWhere { root?: string; env?: Record<string, string>; args?: string[] }
+
+export function runE2E(command: "up" | "destroy", workdir: string, sets: Record<string, unknown>, boundS = 1800, where: RunWhere = {}): Promise<ChildRun> {
+    const root = where.root ?? ROOT;
+    const args = ["-r", "ts-node/register/transpile-only", path.join(root, "scripts", "e2e.ts"), command, "--workdir", workdir, ...(where.args ?? [])];
     for (const [k, v] of Object.entries(sets)) args.push("--set", `${k}=${JSON.stringify(v)}`);
     const reportFile = path.join(workdir, "last-report.json");
     fs.rmSync(reportFile, { force: true });
     const t0 = Date.now();
     return new Promise((resolve) => {
-        const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json") } });
+        const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, TS_NODE_PROJECT: path.join(root, "tsconfig.json"), ...where.env } });
         const timer = setTimeout(() => {
             console.log(`e2e ${command}: still running after ${boundS}s; stopping it (SIGTERM)`);
             child.kill("SIGTERM");
