@@ -15,7 +15,7 @@ import { monitoringProblems } from "../components/systems/ottochain/monitoringRu
 import { maintenanceProblems } from "../components/systems/ottochain/maintenance";
 import { ACCESS_MODES } from "../components/platform/sshAccess";
 import { accessProblems, networkProblems, networkWarnings, restoreProblems } from "./networkRules";
-import { gitSourceProblems, sourceDir } from "./gitSources";
+import { gitSourceProblems, SBT_BUILDER_IMAGE, sourceDir, TESSELLATION_SOURCE_DEFAULTS } from "./gitSources";
 
 export const NS = "chainfleet";
 
@@ -212,6 +212,10 @@ const l1 = section({
     image: layerImage(),
 });
 
+/** A git URL and a ref of a source built in dev (stacks/gitSources.ts). */
+const gitUrl = () => text().regex(/^((https?|ssh|git|file):\/\/\S+|[\w.-]+@[\w.-]+:\S+)$/, { error: "a git URL (https://, ssh://, git://, file:// or user@host:path)" });
+const gitRef = () => text().regex(/^[\w][\w./-]{0,199}$/, { error: "a branch, tag or commit id" });
+
 const ottochain = section({
     enabled: bool().default(true),
     /** JVM image all layers run on. */
@@ -237,16 +241,33 @@ const ottochain = section({
     /** Host directory with genesis.csv (GL0, ML0) and, after ML0's first boot, genesis.snapshot and genesis.address (default: ottochainDirDefault). */
     genesisDir: str().default(""),
     /**
-     * Dev: the metagraph's source, a git URL and ref: checked out into .chainfleet/src/ottochain-metagraph
-     * and its jars built (sbt assembly in a Docker build stage on builderImage) into
-     * <jarsDir>/metagraph/<metagraphVersion>/ when that version has none yet.
+     * Dev: the metagraph's source, a git URL and ref: its jars are built (sbt assembly in a Docker
+     * build stage on builderImage) into <jarsDir>/metagraph/<metagraphVersion>/ when that version
+     * lacks one, the source checked out into .chainfleet/src/ottochain-metagraph only then.
      */
     source: section({
-        url: text().regex(/^((https?|ssh|git|file):\/\/\S+|[\w.-]+@[\w.-]+:\S+)$/, { error: "a git URL (https://, ssh://, git://, file:// or user@host:path)" }).optional(),
-        ref: text().regex(/^[\w][\w./-]{0,199}$/, { error: "a branch, tag or commit id" }).optional(),
+        url: gitUrl().optional(),
+        ref: gitRef().optional(),
         /** Image with sbt and a JDK 21 the build stage runs in (sbt fetches the project's own Scala). */
-        builderImage: pinnedImage().default("sbtscala/scala-sbt:eclipse-temurin-jammy-21.0.2_13_1.9.9_3.3.3"),
+        builderImage: pinnedImage().default(SBT_BUILDER_IMAGE),
     }),
+    /**
+     * Dev only (unset in prod): Tessellation's source, from which the jars this config needs
+     * (cl-keytool.jar, cl-wallet.jar, and global-l0.jar with a self-hosted GL0) that are not pinned in
+     * releaseSha256 are built into <jarsDir>/tessellation/<tessellationVersion>/ when absent: checked
+     * out into .chainfleet/src/tessellation only then, built with sbt in a Docker build stage on
+     * builderImage. Unset: every default below.
+     */
+    tessellationSource: z.strictObject({
+        /** Git URL of Tessellation. */
+        url: gitUrl().default(TESSELLATION_SOURCE_DEFAULTS.url),
+        /** Branch, tag or commit id (default v<tessellationVersion>, the release's tag, a leading v added once). */
+        ref: gitRef().optional(),
+        /** Image with sbt and a JDK 21 the build runs in (default: that of chainfleet:ottochain.source). */
+        builderImage: pinnedImage().default(TESSELLATION_SOURCE_DEFAULTS.builderImage),
+        /** false: never build; a needed jar must then be pinned (downloaded) or already in jarsDir. */
+        enabled: bool().default(TESSELLATION_SOURCE_DEFAULTS.enabled),
+    }).optional(),
     /** Prod: local directory laid out as jarsDir (tessellation/<version>/, metagraph/<version>/), whose every version is copied to every metagraph host's jarsDir. */
     jarsSource: text().optional(),
     /** Prod: local directory with gl0/genesis.csv and ml0/genesis.csv, copied to genesisDir (never snapshots). */

@@ -1,4 +1,5 @@
 // Dev topology: every system on the local Docker engine, local state, no cloud account.
+import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ChainfleetConfig, devDataDir } from "./config";
@@ -14,8 +15,9 @@ import { WealthWarsBackend } from "../components/systems/wealthwars/wealthwars";
 import { LotteryOperator } from "../components/systems/lottery/lottery";
 import { NeoServiceLayer } from "../components/systems/neo/neo";
 import { genesisCsvs, metagraphJarsDir, tessellationJarsDir } from "../components/systems/ottochain/artifacts";
-import { buildMetagraphJars } from "../components/systems/ottochain/build/metagraphBuild";
-import { checkedOutCommit, gitSourceOf } from "./gitSources";
+import { buildJars, METAGRAPH_BUILD, TESSELLATION_BUILD } from "../components/systems/ottochain/build/jarsBuild";
+import { gitSourceOf, tessellationSourceOf } from "./gitSources";
+import { neededTessellationJars, releaseTag } from "./releaseJars";
 import { DEV_GENESIS_BALANCE, devGenesis } from "../components/systems/ottochain/devGenesis";
 
 /** Systems with no public image: off in the dev stack file until you name your own image. */
@@ -26,6 +28,32 @@ export function devNotices(c: Pick<ChainfleetConfig, "topology" | "wealthwars" |
     if (c.topology !== "dev") return [];
     return (Object.keys(NO_PUBLIC_IMAGE) as (keyof typeof NO_PUBLIC_IMAGE)[]).filter((k) => !c[k].enabled).map((k) =>
         `${NO_PUBLIC_IMAGE[k]} is off in this dev stack (it has no public image): to run it set chainfleet:${k}.enabled: true and chainfleet:${k}.image: <your pinned image>`);
+}
+
+/**
+ * The jars built from git sources, each a command the dev genesis, every keygen and every node wait
+ * for: Tessellation's that this config needs and does not pin (chainfleet:ottochain.tessellationSource,
+ * "ottochain-tessellation-jars") and the metagraph's (chainfleet:ottochain.source,
+ * "ottochain-metagraph-jars"). Each builds only what its version's directory lacks. The metagraph
+ * build waits for Tessellation's, so two sbt builds never run at once (Tessellation's .jvmopts
+ * alone asks for a 5 GiB heap).
+ */
+function buildDevJars(c: ChainfleetConfig, host: DockerHost): { tessellation: command.local.Command[]; metagraph: command.local.Command[] } {
+    const o = c.ottochain;
+    const tessellation: command.local.Command[] = [];
+    const t = gitSourceOf(c, "ottochain.tessellationSource");
+    if (t) {
+        const needed = new Set(neededTessellationJars(c));
+        tessellation.push(buildJars("ottochain-tessellation-jars", host, {
+            family: "tessellation", checkout: t.dir, url: t.url, ref: t.ref, builderImage: tessellationSourceOf(c).builderImage,
+            dest: tessellationJarsDir(o.jarsDir, o.tessellationVersion), jars: TESSELLATION_BUILD.filter((j) => needed.has(j.jar)), releaseTag: releaseTag(o.tessellationVersion),
+        }));
+    }
+    const m = gitSourceOf(c, "ottochain.source");
+    const metagraph = m ? [buildJars("ottochain-metagraph-jars", host, {
+        family: "metagraph", checkout: m.dir, url: m.url, ref: m.ref, builderImage: o.source.builderImage, dest: metagraphJarsDir(o.jarsDir, o.metagraphVersion), jars: METAGRAPH_BUILD,
+    }, { dependsOn: tessellation })] : [];
+    return { tessellation, metagraph };
 }
 
 export function deployDev(c: ChainfleetConfig): Outputs {
@@ -61,18 +89,14 @@ export function deployDev(c: ChainfleetConfig): Outputs {
     if (c.ottochain.enabled) {
         const o = c.ottochain;
         const password = secretOrGenerated(c, "ottochainKeystorePassword");
-        // The genesis CSVs that are absent are made once from a generated wallet; every node waits for it.
+        const built = buildDevJars(c, host);
+        // The genesis CSVs that are absent are made once from a generated wallet (with the Tessellation tools); every node waits for it.
         const genesis = devGenesis("ottochain-dev-genesis", host, {
             sudo: host.sudo, sudoKeepingPassword: host.sudoKeeping(["CL_PASSWORD"]), image: o.image, jarsDir: tessellationJarsDir(o.jarsDir, o.tessellationVersion), keysDir: o.keysDir,
             genesisDir: o.genesisDir, csvs: genesisCsvs(ottochainShape(c).selfHostedGlobalL0), keyAlias: o.keyAlias, balance: DEV_GENESIS_BALANCE,
-        }, password);
-        // Built from chainfleet:ottochain.source: the metagraph version's jars, once; every node waits for them.
-        const source = gitSourceOf(c, "ottochain.source");
-        const built = source ? [buildMetagraphJars("ottochain-metagraph-jars", host, {
-            checkout: source.dir, commit: checkedOutCommit(source), builderImage: o.source.builderImage, dest: metagraphJarsDir(o.jarsDir, o.metagraphVersion),
-        })] : [];
+        }, password, { dependsOn: built.tessellation });
         out.ottochain = {
-            ...deployMetagraph(c, { [DEV_HOST]: host }, password, { [DEV_HOST]: [genesis.command, ...built] }),
+            ...deployMetagraph(c, { [DEV_HOST]: host }, password, { [DEV_HOST]: [genesis.command, ...built.tessellation, ...built.metagraph] }),
             devGenesisWallet: { address: genesis.address, keystore: genesis.keystore },
         };
     }

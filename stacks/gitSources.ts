@@ -1,42 +1,105 @@
 // Sources built from git, each a git URL and ref: chainfleet:scitt.source (the scitt-ccf-ledger
 // checkout its image is built from) and, in dev, chainfleet:ottochain.source (the metagraph whose
-// jars are built, components/systems/ottochain/build). The checkout is made or brought to the ref before any resource is
-// registered, at plan time as in preview and up, because the Docker provider's Check opens the
-// Dockerfile of a build at preview (LIFECYCLE.md: pulumi-docker#572). It lives in the project
+// jars are built) and chainfleet:ottochain.tessellationSource (Tessellation, whose tool and node
+// jars are built when not pinned; components/systems/ottochain/build). The checkout is made or
+// brought to the ref before any resource is registered, at plan time as in preview and up, because
+// the Docker provider's Check opens the Dockerfile of a build at preview (LIFECYCLE.md:
+// pulumi-docker#572). A jars build's checkout is made only while its build has something to make
+// (its version's directory lacks one of the jars): once the jars are there a plan neither fetches
+// nor checks out, so a second preview needs no network. It lives in the project
 // (.chainfleet/src/<name>, git-ignored), so the plan names the same build context on every
 // machine; a ref that is already checked out (a full commit id) needs no network.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { PlainConfig } from "./config";
+import { releaseTag, tessellationJarSources } from "./releaseJars";
+import { METAGRAPH_JARS, metagraphJarsDir, tessellationJarsDir } from "../components/systems/ottochain/artifacts";
 
 const NS = "chainfleet";
 
+/** Image with sbt and a JDK 21 the jar builds run in (sbt fetches each project's own Scala; Euclid builds Tessellation on JDK 21 as well). */
+export const SBT_BUILDER_IMAGE = "sbtscala/scala-sbt:eclipse-temurin-jammy-21.0.2_13_1.9.9_3.3.3";
+
+/** chainfleet:ottochain.tessellationSource when unset or partly set; its ref defaults to v<tessellationVersion> (tessellationSourceOf). */
+export const TESSELLATION_SOURCE_DEFAULTS = {
+    url: "https://github.com/Constellation-Labs/tessellation.git",
+    builderImage: SBT_BUILDER_IMAGE,
+    enabled: true,
+} as const;
+
+export type GitSourceKey = "scitt.source" | "ottochain.source" | "ottochain.tessellationSource";
+
 export interface GitSource {
     /** The config key of the source, e.g. "scitt.source". */
-    key: string;
+    key: GitSourceKey;
     url: string;
     ref: string;
     /** The checkout, relative to the project. */
     dir: string;
+    /**
+     * The files its build makes: the checkout is needed, and made, only while one of them is absent
+     * (or empty). Unset: always (SCITT's image build opens the checkout at every plan).
+     */
+    makes?: string[];
 }
+
+type SourcesConfig = Pick<PlainConfig, "scitt" | "ottochain" | "topology">;
 
 /** Where a source's checkout lives, relative to the project. */
 export function sourceDir(name: string): string {
     return path.join(".chainfleet", "src", name);
 }
 
-/** The git sources this config builds from. */
-export function gitSources(c: Pick<PlainConfig, "scitt" | "ottochain" | "topology">): GitSource[] {
+/** chainfleet:ottochain.tessellationSource with its defaults: the ref is v<tessellationVersion> unless set. */
+export function tessellationSourceOf(c: Pick<PlainConfig, "ottochain">): { url: string; ref: string; builderImage: string; enabled: boolean } {
+    const s = c.ottochain.tessellationSource;
+    return {
+        url: s?.url ?? TESSELLATION_SOURCE_DEFAULTS.url, ref: s?.ref ?? releaseTag(c.ottochain.tessellationVersion),
+        builderImage: s?.builderImage ?? TESSELLATION_SOURCE_DEFAULTS.builderImage, enabled: s?.enabled ?? TESSELLATION_SOURCE_DEFAULTS.enabled,
+    };
+}
+
+/**
+ * The git sources this config builds from, whether or not their builds have anything to make now
+ * (the build commands are planned from these, so a plan is the same before and after the jars exist).
+ * Tessellation's only when a jar this config needs is to be built (not pinned, tessellationSource.enabled).
+ */
+export function gitSources(c: SourcesConfig): GitSource[] {
     const out: GitSource[] = [];
     const s = c.scitt.source;
     if (c.scitt.enabled && s.url !== undefined && s.ref !== undefined) out.push({ key: "scitt.source", url: s.url, ref: s.ref, dir: sourceDir("scitt-ccf-ledger") });
-    const m = c.ottochain.source;
-    if (c.topology === "dev" && c.ottochain.enabled && m.url !== undefined && m.ref !== undefined) out.push({ key: "ottochain.source", url: m.url, ref: m.ref, dir: sourceDir("ottochain-metagraph") });
+    const o = c.ottochain;
+    if (c.topology !== "dev" || !o.enabled) return out;
+    const m = o.source;
+    if (m.url !== undefined && m.ref !== undefined) {
+        const dest = metagraphJarsDir(o.jarsDir, o.metagraphVersion);
+        out.push({ key: "ottochain.source", url: m.url, ref: m.ref, dir: sourceDir("ottochain-metagraph"), makes: METAGRAPH_JARS.map((j) => path.posix.join(dest, j)) });
+    }
+    const built = tessellationJarSources(c).filter((j) => j.how === "build");
+    if (built.length > 0) {
+        const t = tessellationSourceOf(c);
+        const dest = tessellationJarsDir(o.jarsDir, o.tessellationVersion);
+        out.push({ key: "ottochain.tessellationSource", url: t.url, ref: t.ref, dir: sourceDir("tessellation"), makes: built.map((j) => path.posix.join(dest, j.jar)) });
+    }
     return out;
 }
 
-/** The rules of the git source keys: url and ref together; the metagraph's source in dev only. */
+/** A file a build made is there: present and not empty (as the build script counts it, `[ -s ]`). */
+export function madeFile(f: string): boolean {
+    try {
+        return fs.statSync(f).size > 0;
+    } catch {
+        return false;
+    }
+}
+
+/** What of a source's build is still to make: the absent files (every source without `makes` needs its checkout: undefined). */
+export function stillToMake(s: GitSource, made: (f: string) => boolean = madeFile): string[] | undefined {
+    return s.makes?.filter((f) => !made(f));
+}
+
+/** The rules of the git source keys: url and ref together; the jars' sources in dev only. */
 export function gitSourceProblems(c: Pick<PlainConfig, "ottochain" | "topology">): string[] {
     const m = c.ottochain.source;
     const out: string[] = [];
@@ -45,6 +108,11 @@ export function gitSourceProblems(c: Pick<PlainConfig, "ottochain" | "topology">
     }
     if (c.topology === "prod" && m.url !== undefined) {
         out.push(`${NS}:ottochain.source is built on this machine in dev only; in prod build the jars once and set ${NS}:ottochain.jarsSource to them (got url "${m.url}")`);
+    }
+    const t = c.ottochain.tessellationSource;
+    if (c.topology === "prod" && t !== undefined) {
+        out.push(`${NS}:ottochain.tessellationSource is built on this machine in dev only; in prod leave it unset and put the Tessellation jars in ${NS}:ottochain.jarsSource ` +
+            `(tessellation/<tessellationVersion>/) (got ${JSON.stringify(t)})`);
     }
     return out;
 }
@@ -92,21 +160,21 @@ export function ensureGitSource(s: GitSource, git: Git = realGit): { commit: str
     }
 }
 
-/** Every git source of the config, checked out; one line each to log. Throws naming the key. */
-export function ensureGitSources(c: Pick<PlainConfig, "scitt" | "ottochain" | "topology">, git: Git = realGit): string[] {
+/**
+ * Every git source of the config whose build has something to make, checked out; one line each to
+ * log (also for a source left alone because its jars are there). Throws naming the key.
+ */
+export function ensureGitSources(c: SourcesConfig, git: Git = realGit, made: (f: string) => boolean = madeFile): string[] {
     return gitSources(c).map((s) => {
+        const todo = stillToMake(s, made);
+        if (todo?.length === 0) return `${NS}:${s.key}: its jars (${s.makes!.map((f) => path.posix.basename(f)).join(", ")} in ${path.posix.dirname(s.makes![0])}) are there: nothing to build, ${s.dir} not checked out`;
         const r = ensureGitSource(s, git);
         const pin = /^[0-9a-f]{40}$/.test(s.ref) ? "" : ` (ref "${s.ref}" moves: pin a full commit id for builds that repeat)`;
         return `${NS}:${s.key}: ${s.dir} at ${r.commit}${r.fetched ? `, fetched from ${s.url}` : ""}${pin}`;
     });
 }
 
-/** The commit a source's checkout is at (after ensureGitSources), for what is built from it. */
-export function checkedOutCommit(s: GitSource, git: Git = realGit): string {
-    return git(["-C", s.dir, "rev-parse", "HEAD"]);
-}
-
 /** The git source of one config key, when the config builds from it. */
-export function gitSourceOf(c: Pick<PlainConfig, "scitt" | "ottochain" | "topology">, key: "scitt.source" | "ottochain.source"): GitSource | undefined {
+export function gitSourceOf(c: SourcesConfig, key: GitSourceKey): GitSource | undefined {
     return gitSources(c).find((s) => s.key === key);
 }

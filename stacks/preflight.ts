@@ -12,7 +12,8 @@ import * as path from "path";
 import type { PlainConfig } from "./config";
 import { DEV_HOST, hostMemoryUse, otherPortClaims, ottochainNodes, ottochainShape } from "./placement";
 import { HOST_RESERVED_MIB } from "./rules";
-import { genesisCsvs, METAGRAPH_JARS, requiredJarPaths } from "../components/systems/ottochain/artifacts";
+import { gitSources, stillToMake, tessellationSourceOf } from "./gitSources";
+import { genesisCsvs, requiredJarPaths } from "../components/systems/ottochain/artifacts";
 import { LAYER_KEYS, NodeSpec } from "../components/systems/ottochain/spec";
 import { dockerfileForProvider } from "../components/systems/scitt/scitt";
 
@@ -152,15 +153,17 @@ export function devMemoryUse(c: PlainConfig): { mib: number; parts: string[]; ke
 
 /**
  * The jar files the dev nodes and their keystores read, by version, that must be there before
- * anything is deployed (artifacts.ts requiredJarPaths): the metagraph's are not when they are built
- * from chainfleet:ottochain.source (a build the nodes wait for). Pinned Tessellation jars are
- * downloaded before the preflight runs (releaseJars.ts), so they are there or have failed already.
+ * anything is deployed (artifacts.ts requiredJarPaths), less those a build the nodes wait for makes:
+ * the metagraph's when chainfleet:ottochain.source is set, Tessellation's that are not pinned while
+ * chainfleet:ottochain.tessellationSource.enabled (releaseJars.ts tessellationJarSources). Pinned
+ * Tessellation jars are downloaded before the preflight runs (releaseJars.ts), so they are there
+ * or have failed already.
  */
 export function requiredJars(c: PlainConfig): string[] {
     const o = c.ottochain;
     const all = requiredJarPaths(o.jarsDir, { tessellation: o.tessellationVersion, metagraph: o.metagraphVersion }, ottochainShape(c).selfHostedGlobalL0);
-    const built = o.source.url !== undefined;
-    return all.filter((j) => !(built && METAGRAPH_JARS.includes(path.basename(j))));
+    const built = new Set(gitSources(c).flatMap((s) => s.makes ?? []));
+    return all.filter((j) => !built.has(j));
 }
 
 /** A set of host ports one owner takes, where it binds them, the key that moves or drops them, and the container of ours that holds them. */
@@ -276,11 +279,26 @@ export async function preflight(c: PlainConfig, probes: PreflightProbes, env: No
     // 4. Artifacts: jars present; genesis present or makeable (dev genesis); keystores makeable; SCITT image or its build context.
     if (c.ottochain.enabled) {
         const o = c.ottochain;
-        const missing = requiredJars(c).filter((j) => !probes.exists(j)).map((j) => path.relative(o.jarsDir, j));
-        if (missing.length) {
-            report.problems.push(`${NS}:ottochain.jarsDir "${o.jarsDir}" lacks ${missing.join(", ")}: put them there (the Tessellation ${o.tessellationVersion} release's jars, ` +
-                `your metagraph ${o.metagraphVersion}'s), pin ${NS}:ottochain.releaseSha256 to download Tessellation's, set ${NS}:ottochain.source to build the metagraph's, ` +
-                `or set ${NS}:ottochain.jarsDir to the directory that holds them`);
+        const missing = requiredJars(c).filter((j) => !probes.exists(j));
+        const family = (name: string) => missing.filter((j) => path.basename(path.dirname(path.dirname(j))) === name).map((j) => path.relative(o.jarsDir, j));
+        const tessellation = family("tessellation");
+        const metagraph = family("metagraph");
+        const them = (n: string[]) => (n.length > 1 ? "them" : "it");
+        if (tessellation.length) {
+            const off = !tessellationSourceOf(c).enabled;
+            const it = them(tessellation);
+            report.problems.push(`${NS}:ottochain.jarsDir "${o.jarsDir}" lacks ${tessellation.join(", ")}${off ? ` and ${NS}:ottochain.tessellationSource.enabled is false, so nothing builds ${it}` : ""}: ` +
+                `pin ${NS}:ottochain.releaseSha256.<jar> to download ${it} from the Tessellation ${o.tessellationVersion} release, ` +
+                `${off ? `set ${NS}:ottochain.tessellationSource.enabled to true to build ${it} from source, ` : ""}put ${it} there, or set ${NS}:ottochain.jarsDir to the directory that holds ${it}`);
+        }
+        if (metagraph.length) {
+            report.problems.push(`${NS}:ottochain.jarsDir "${o.jarsDir}" lacks ${metagraph.join(", ")}: set ${NS}:ottochain.source (url and ref) to build your metagraph ${o.metagraphVersion}'s jars, ` +
+                `put ${them(metagraph)} there, or set ${NS}:ottochain.jarsDir to the directory that holds ${them(metagraph)}`);
+        }
+        const toBuild = gitSources(c).filter((s) => (stillToMake(s, probes.exists) ?? []).length > 0);
+        if (toBuild.length && !probes.writable(o.jarsDir)) {
+            report.problems.push(`${NS}:ottochain.jarsDir "${o.jarsDir}" cannot be written by this user, so the jars of ${toBuild.map((s) => `${NS}:${s.key}`).join(" and ")} ` +
+                `cannot be built into it: set ${NS}:ottochain.jarsDir to a directory you own`);
         }
         const csvs = genesisCsvs(ottochainShape(c).selfHostedGlobalL0);
         const absent = csvs.filter((f) => !probes.exists(path.join(o.genesisDir, f)));

@@ -3,7 +3,8 @@
 // before any resource is registered. A mismatch stops the program naming the key, the pin and what
 // was served, and leaves nothing in jarsDir. Release layout as the guide downloads them:
 // https://github.com/Constellation-Labs/tessellation/releases/download/v<version>/cl-keytool.jar
-// (seed 002, "Download New Tessellation Tools").
+// (seed 002, "Download New Tessellation Tools"). A needed jar that is not pinned is built from
+// chainfleet:ottochain.tessellationSource instead (tessellationJarSources; stacks/dev.ts).
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as http from "http";
@@ -11,7 +12,7 @@ import * as https from "https";
 import * as path from "path";
 import type { PlainConfig } from "./config";
 import { ottochainShape } from "./placement";
-import { tessellationJarsDir } from "../components/systems/ottochain/artifacts";
+import { TESSELLATION_JARS, tessellationJarsDir } from "../components/systems/ottochain/artifacts";
 
 /** Release asset of each jar the nodes read from jarsDir (GL0 runs the release's cl-node.jar). */
 export const RELEASE_ASSETS: Record<string, string> = { "cl-keytool.jar": "cl-keytool.jar", "cl-wallet.jar": "cl-wallet.jar", "global-l0.jar": "cl-node.jar" };
@@ -25,18 +26,38 @@ export interface ReleaseJar {
     target: string;
 }
 
+/** The release tag of a Tessellation version: v<version>, a leading v added once (2.8.1 and v2.8.1 are both v2.8.1). */
+export function releaseTag(version: string): string {
+    return version.startsWith("v") ? version : `v${version}`;
+}
+
+type JarsConfig = Pick<PlainConfig, "ottochain" | "topology">;
+
+/** The Tessellation jars this config's dev nodes and keystores read (dev, OttoChain on; global-l0.jar only with a self-hosted GL0), in TESSELLATION_JARS order. */
+export function neededTessellationJars(c: JarsConfig): string[] {
+    if (c.topology !== "dev" || !c.ottochain.enabled) return [];
+    const selfHosted = ottochainShape(c).selfHostedGlobalL0;
+    return TESSELLATION_JARS.filter((j) => selfHosted || j !== "global-l0.jar");
+}
+
+/**
+ * How each needed Tessellation jar gets into its version's directory, decided per jar: "download"
+ * when pinned in chainfleet:ottochain.releaseSha256 (a pin always wins), else "build" from
+ * chainfleet:ottochain.tessellationSource unless its enabled is false, else "none" (it must be there).
+ */
+export function tessellationJarSources(c: JarsConfig): { jar: string; how: "download" | "build" | "none" }[] {
+    const o = c.ottochain;
+    const build = o.tessellationSource?.enabled !== false; // unset: enabled (TESSELLATION_SOURCE_DEFAULTS)
+    return neededTessellationJars(c).map((jar) => ({ jar, how: o.releaseSha256[jar as keyof typeof o.releaseSha256] !== undefined ? "download" : build ? "build" : "none" }));
+}
+
 /** The pinned jars this config needs (dev, OttoChain on; global-l0.jar only with a self-hosted GL0). */
 export function releaseJars(c: PlainConfig): ReleaseJar[] {
-    if (c.topology !== "dev" || !c.ottochain.enabled) return [];
     const o = c.ottochain;
-    const tag = o.tessellationVersion.startsWith("v") ? o.tessellationVersion : `v${o.tessellationVersion}`;
-    const selfHosted = ottochainShape(c).selfHostedGlobalL0;
-    return Object.entries(o.releaseSha256)
-        .filter(([jar, sha]) => sha !== undefined && (selfHosted || jar !== "global-l0.jar"))
-        .map(([jar, sha]) => ({
-            jar, sha256: sha!, target: path.join(tessellationJarsDir(o.jarsDir, o.tessellationVersion), jar),
-            url: `${o.releaseBaseUrl.replace(/\/+$/, "")}/${tag}/${RELEASE_ASSETS[jar]}`,
-        }));
+    return tessellationJarSources(c).filter((s) => s.how === "download").map(({ jar }) => ({
+        jar, sha256: o.releaseSha256[jar as keyof typeof o.releaseSha256]!, target: path.join(tessellationJarsDir(o.jarsDir, o.tessellationVersion), jar),
+        url: `${o.releaseBaseUrl.replace(/\/+$/, "")}/${releaseTag(o.tessellationVersion)}/${RELEASE_ASSETS[jar]}`,
+    }));
 }
 
 const sha256Of = (file: string) => createHash("sha256").update(fs.readFileSync(file)).digest("hex");

@@ -97,15 +97,17 @@ describe("git sources", function () {
     });
 
     it("the dev plan builds the metagraph's jars from ottochain.source into its version's directory, and every metagraph node waits for them", async () => {
-        const g = await planStack("dev", { "ottochain.source": { url: origin.url, ref: origin.v1 }, "ottochain.metagraphVersion": "1.4.2", preflight: "off" });
+        const jarsDir = path.join(tempDir(), "jars");
+        const g = await planStack("dev", { "ottochain.source": { url: origin.url, ref: origin.v1 }, "ottochain.metagraphVersion": "1.4.2", "ottochain.jarsDir": jarsDir, preflight: "off" });
         const build = byName(g, "ottochain-metagraph-jars");
-        assert.deepEqual((build.inputs.triggers as string[])[0], origin.v1, "rebuilt for another commit");
-        assert.match(String(build.inputs.create), /--target jars --tag chainfleet-metagraph-jars:[0-9a-f]{12} \.chainfleet\/src\/ottochain-metagraph/);
-        assert.match(String(build.inputs.create), /jars\/metagraph\/1\.4\.2/);
+        assert.deepEqual((build.inputs.triggers as string[]).slice(0, 2), [origin.url, origin.v1], "rebuilt for another source or ref");
+        assert.match(String(build.inputs.create), /--target jars --tag "\$tag" \.chainfleet\/src\/ottochain-metagraph >&2/);
+        assert.match(String(build.inputs.create), /^dest=\S+jars\/metagraph\/1\.4\.2$/m);
+        for (const task of ["currencyL0/assembly", "currencyL1/assembly", "dataL1/assembly"]) assert.ok(String(build.inputs.create).includes(`tasks+=(${task})`), task);
         for (const n of ["ottochain-ml0-container", "ottochain-cl1-cl1-0-container", "ottochain-dl1-dl1-2-container"]) {
             assert.ok(dependsOnTransitively(g, byName(g, n), build), `${n} does not wait for the jars`);
         }
-        const without = await planStack("dev", { preflight: "off" });
+        const without = await planStack("dev", { "ottochain.source": {}, preflight: "off" });
         assert.equal(without.resources.filter((r) => r.name === "ottochain-metagraph-jars").length, 0);
     });
 

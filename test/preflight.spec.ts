@@ -168,25 +168,32 @@ describe("dev preflight", () => {
     });
 
     it("artifacts: missing jars named with the key and value; genesis and keys dirs that cannot be made", async () => {
-        const c = readyConfig();
+        // Nothing builds the jars here: Tessellation's source is off and no metagraph source is set.
+        const c = readyConfig({ "ottochain.tessellationVersion": "2.8.1", "ottochain.metagraphVersion": "0.1.0", "ottochain.tessellationSource.enabled": false, "ottochain.source": {} });
         const o = c.ottochain;
         const missing = [path.join(o.jarsDir, "tessellation/2.8.1/cl-wallet.jar"), path.join(o.jarsDir, "metagraph/0.1.0/data-l1.jar"), path.join(o.genesisDir, "ml0")];
         const r = await preflight(c, fakeProbes({ missing, unwritable: [o.genesisDir, o.keysDir] }), SOCKET_ENV);
         assert.deepEqual(r.problems, [
-            `chainfleet:ottochain.jarsDir "${o.jarsDir}" lacks tessellation/2.8.1/cl-wallet.jar, metagraph/0.1.0/data-l1.jar: put them there (the Tessellation 2.8.1 release's jars, your metagraph 0.1.0's), ` +
-            "pin chainfleet:ottochain.releaseSha256 to download Tessellation's, set chainfleet:ottochain.source to build the metagraph's, or set chainfleet:ottochain.jarsDir to the directory that holds them",
+            `chainfleet:ottochain.jarsDir "${o.jarsDir}" lacks tessellation/2.8.1/cl-wallet.jar and chainfleet:ottochain.tessellationSource.enabled is false, so nothing builds it: ` +
+            "pin chainfleet:ottochain.releaseSha256.<jar> to download it from the Tessellation 2.8.1 release, set chainfleet:ottochain.tessellationSource.enabled to true to build it from source, " +
+            "put it there, or set chainfleet:ottochain.jarsDir to the directory that holds it",
+            `chainfleet:ottochain.jarsDir "${o.jarsDir}" lacks metagraph/0.1.0/data-l1.jar: set chainfleet:ottochain.source (url and ref) to build your metagraph 0.1.0's jars, ` +
+            "put it there, or set chainfleet:ottochain.jarsDir to the directory that holds it",
             `chainfleet:ottochain.genesisDir "${o.genesisDir}" has no ml0/genesis.csv and cannot be written by this user, so the dev genesis cannot be made there: set chainfleet:ottochain.genesisDir to a directory you own, or put the genesis CSVs there`,
             `chainfleet:ottochain.keysDir "${o.keysDir}" cannot be written by this user, so the node keystores cannot be made there: set chainfleet:ottochain.keysDir to a directory you own`,
         ]);
         // Absent genesis CSVs in a writable dir are no problem: the dev genesis makes them.
         assert.deepEqual((await preflight(c, fakeProbes({ missing: [path.join(o.genesisDir, "gl0"), path.join(o.genesisDir, "ml0")] }), SOCKET_ENV)).problems, []);
         // An external Global L0 needs no global-l0.jar.
-        const ext = readyConfig({ "ottochain.globalL0.source": "external", "ottochain.globalL0.peerId": "a".repeat(128), "ottochain.globalL0.host": "10.0.0.9" });
+        const ext = readyConfig({ "ottochain.tessellationSource.enabled": false, "ottochain.globalL0.source": "external", "ottochain.globalL0.peerId": "a".repeat(128), "ottochain.globalL0.host": "10.0.0.9" });
         assert.ok(!requiredJars(ext).some((j) => j.endsWith("global-l0.jar")));
         assert.equal(requiredJars(c).length, 6);
-        // Metagraph jars built from chainfleet:ottochain.source are not required up front (the nodes wait for the build).
-        const built = readyConfig({ "ottochain.source.url": "https://example.org/metagraph.git", "ottochain.source.ref": "v0.1.0" });
+        // Jars a build makes are not required up front (the nodes wait for the build): the metagraph's
+        // from chainfleet:ottochain.source, Tessellation's unpinned ones from its source (on by default).
+        const built = readyConfig({ "ottochain.tessellationVersion": "2.8.1", "ottochain.tessellationSource.enabled": false, "ottochain.source.url": "https://example.org/metagraph.git", "ottochain.source.ref": "v0.1.0" });
         assert.deepEqual(requiredJars(built).map((j) => path.relative(built.ottochain.jarsDir, j)), ["tessellation/2.8.1/global-l0.jar", "tessellation/2.8.1/cl-keytool.jar", "tessellation/2.8.1/cl-wallet.jar"]);
+        const tess = readyConfig({ "ottochain.metagraphVersion": "0.1.0", "ottochain.source": {} });
+        assert.deepEqual(requiredJars(tess).map((j) => path.relative(tess.ottochain.jarsDir, j)), ["metagraph/0.1.0/metagraph-l0.jar", "metagraph/0.1.0/currency-l1.jar", "metagraph/0.1.0/data-l1.jar"]);
     });
 
     it("SCITT: a build context that is not there, or has no Dockerfile, names the key, the value and the fix", async () => {
@@ -204,9 +211,9 @@ describe("dev preflight", () => {
     });
 
     it("reports every failure together, and prod has no machine checks", async () => {
-        const c = readyConfig();
+        const c = readyConfig({ "ottochain.tessellationSource.enabled": false, "ottochain.source": {} });
         const r = await preflight(c, fakeProbes({ ping: { error: "down" }, memMiB: 2048, busy: { "127.0.0.1:8080": "EADDRINUSE" }, missing: [c.ottochain.jarsDir] }), SOCKET_ENV);
-        assert.equal(r.problems.length, 4, r.problems.join("\n"));
+        assert.equal(r.problems.length, 5, r.problems.join("\n"));
         const prod = { ...c, topology: "prod" as const };
         assert.deepEqual(await preflight(prod, fakeProbes({ ping: { error: "down" } }), SOCKET_ENV), { problems: [], notes: [] });
     });
@@ -233,7 +240,7 @@ describe("dev preflight", () => {
         // DOCKER_HOST keeps them off the shared engine and this machine's ports (both are only noted);
         // the jars dir does not exist, whatever this machine has.
         const jarsDir = path.join(tempDir(), "no-jars");
-        const overrides = { preflight: "strict", "ottochain.jarsDir": jarsDir };
+        const overrides = { preflight: "strict", "ottochain.jarsDir": jarsDir, "ottochain.tessellationVersion": "2.8.1", "ottochain.tessellationSource.enabled": false };
         const saved = process.env.DOCKER_HOST;
         process.env.DOCKER_HOST = "ssh://nobody@engine.invalid";
         try {

@@ -56,8 +56,8 @@ describe("Tessellation release jars", () => {
         assert.deepEqual(releaseJars(devConfig()), [], "nothing is pinned by default: nothing is downloaded");
         const c = devConfig({ "ottochain.jarsDir": "/j", "ottochain.releaseSha256": { "cl-wallet.jar": sha(WALLET), "global-l0.jar": sha(NODE) } });
         assert.deepEqual(releaseJars(c), [
-            { jar: "cl-wallet.jar", sha256: sha(WALLET), target: "/j/tessellation/2.8.1/cl-wallet.jar", url: "https://github.com/Constellation-Labs/tessellation/releases/download/v2.8.1/cl-wallet.jar" },
             { jar: "global-l0.jar", sha256: sha(NODE), target: "/j/tessellation/2.8.1/global-l0.jar", url: "https://github.com/Constellation-Labs/tessellation/releases/download/v2.8.1/cl-node.jar" },
+            { jar: "cl-wallet.jar", sha256: sha(WALLET), target: "/j/tessellation/2.8.1/cl-wallet.jar", url: "https://github.com/Constellation-Labs/tessellation/releases/download/v2.8.1/cl-wallet.jar" },
         ]);
         const ext = devConfig({
             "ottochain.releaseSha256": { "global-l0.jar": sha(NODE) },

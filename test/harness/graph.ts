@@ -180,6 +180,7 @@ export function buildConfig(stack: StackName, overrides: Overrides = {}, secrets
     }
     // No spec fetches from the network: an upstream git source is played by a local repository.
     if (values["chainfleet:scitt"] !== undefined) values["chainfleet:scitt"] = withOfflineSource(values["chainfleet:scitt"]);
+    if (values["chainfleet:ottochain"] !== undefined) values["chainfleet:ottochain"] = withOfflineSource(values["chainfleet:ottochain"], values["chainfleet:topology"] === "dev");
     const config: Record<string, string> = {};
     for (const [k, v] of Object.entries(values)) {
         if (v === undefined) continue;

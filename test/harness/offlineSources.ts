@@ -1,36 +1,94 @@
-// The offline harness's stand-in for the git sources stack files name upstream: the dev stack
-// builds SCITT from github.com/microsoft/scitt-ccf-ledger, which no spec may fetch (no network
-// here, and a spec must not depend on one). buildConfig points that source at a local repository
-// made once per test process: its commit holds docker/Dockerfile, all a plan opens. It reproduces
-// a checkout's layout for the Docker provider's Check; it builds nothing SCITT runs.
+// The offline harness's stand-ins for the git sources the stack files and the config defaults name
+// upstream, which no spec may fetch (no network here, and a spec must not depend on one):
+// - github.com/microsoft/scitt-ccf-ledger (chainfleet:scitt.source in the dev stack file): its
+//   commit holds docker/Dockerfile, all a plan opens (the Docker provider's Check);
+// - github.com/scasplte2/ottochain (chainfleet:ottochain.source) and
+//   github.com/Constellation-Labs/tessellation (chainfleet:ottochain.tessellationSource, its
+//   default url): a plan only checks them out, and only while their jars are to be built; each
+//   holds a build.sbt naming upstream's project ids and module directories (scasplte2/ottochain
+//   build.sbt; Constellation-Labs/tessellation build.sbt) and nothing that builds.
+// buildConfig points each such source at a local repository made once per test process, its
+// commit the same in every process (fixed dates), so a checkout another process left is reused.
+// They reproduce a checkout's layout; they build nothing the systems run.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { TESSELLATION_SOURCE_DEFAULTS } from "../../stacks/gitSources";
 
-/** Upstream sources the stack files name, by URL. */
-export const UPSTREAM_SOURCES = new Set(["https://github.com/microsoft/scitt-ccf-ledger.git"]);
-
-let made: { url: string; ref: string } | undefined;
-
-/** The local stand-in repository (file:// URL) and its commit. */
-export function offlineSource(): { url: string; ref: string } {
-    if (made) return made;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "chainfleet-offline-source-"));
-    const git = (...args: string[]) => execFileSync("git", ["-C", dir, "-c", "user.name=chainfleet-tests", "-c", "user.email=tests@example.invalid", ...args], { encoding: "utf8" }).trim();
-    git("init", "--quiet");
-    git("config", "uploadpack.allowAnySHA1InWant", "true");
-    fs.mkdirSync(path.join(dir, "docker"));
-    fs.writeFileSync(path.join(dir, "docker", "Dockerfile"), "# offline stand-in of scitt-ccf-ledger's docker/Dockerfile\nFROM scratch\n");
-    git("add", ".");
-    git("commit", "--quiet", "-m", "offline stand-in");
-    made = { url: `file://${dir}`, ref: git("rev-parse", "HEAD") };
-    return made;
+interface StandIn {
+    /** What it stands in for, in its one commit's message. */
+    what: string;
+    files: Record<string, string>;
 }
 
-/** A config value with an upstream source replaced by the stand-in (anything else unchanged). */
-export function withOfflineSource(scitt: unknown): unknown {
-    const s = scitt as { source?: { url?: string; ref?: string } } | undefined;
-    if (!s?.source?.url || !UPSTREAM_SOURCES.has(s.source.url)) return scitt;
-    return { ...s, source: { ...s.source, ...offlineSource() } };
+const sbtBuild = (what: string, projects: [string, string][]) =>
+    `// offline stand-in of ${what}'s build.sbt: the project ids and directories only\n` + projects.map(([id, dir]) => `lazy val ${id} = (project in file("${dir}"))\n`).join("");
+
+/** Upstream sources the stack files and defaults name, by URL, and their stand-ins. */
+const STAND_INS: Record<string, StandIn> = {
+    "https://github.com/microsoft/scitt-ccf-ledger.git": {
+        what: "microsoft/scitt-ccf-ledger",
+        files: { "docker/Dockerfile": "# offline stand-in of scitt-ccf-ledger's docker/Dockerfile\nFROM scratch\n" },
+    },
+    "https://github.com/scasplte2/ottochain.git": {
+        what: "scasplte2/ottochain",
+        files: { "build.sbt": sbtBuild("scasplte2/ottochain", [["currencyL0", "modules/l0"], ["currencyL1", "modules/l1"], ["dataL1", "modules/data_l1"]]) },
+    },
+    [TESSELLATION_SOURCE_DEFAULTS.url]: {
+        what: "Constellation-Labs/tessellation",
+        files: { "build.sbt": sbtBuild("Constellation-Labs/tessellation", [["keytool", "modules/keytool"], ["wallet", "modules/wallet"], ["dagL0", "modules/dag-l0"]]) },
+    },
+};
+
+export const UPSTREAM_SOURCES = new Set(Object.keys(STAND_INS));
+
+/** chainfleet:ottochain.tessellationSource's default url, played when the key is unset. */
+const TESSELLATION_URL = TESSELLATION_SOURCE_DEFAULTS.url;
+
+const made = new Map<string, { url: string; ref: string }>();
+
+/** The local stand-in repository (file:// URL) of an upstream URL, and its commit. */
+export function offlineSource(upstream = "https://github.com/microsoft/scitt-ccf-ledger.git"): { url: string; ref: string } {
+    const done = made.get(upstream);
+    if (done) return done;
+    const s = STAND_INS[upstream];
+    if (!s) throw new Error(`no offline stand-in for ${upstream}`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "chainfleet-offline-source-"));
+    const date = "2026-01-01T00:00:00Z";
+    const git = (...args: string[]) => execFileSync("git", ["-C", dir, "-c", "user.name=chainfleet-tests", "-c", "user.email=tests@example.invalid", ...args], {
+        encoding: "utf8", env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+    }).trim();
+    git("init", "--quiet");
+    git("config", "uploadpack.allowAnySHA1InWant", "true");
+    for (const [rel, content] of Object.entries(s.files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+        fs.writeFileSync(path.join(dir, rel), content);
+    }
+    git("add", ".");
+    git("commit", "--quiet", "-m", `offline stand-in of ${s.what}`);
+    const r = { url: `file://${dir}`, ref: git("rev-parse", "HEAD") };
+    made.set(upstream, r);
+    return r;
+}
+
+type WithSource = { url?: string; ref?: string } | undefined;
+
+/** A source whose url is upstream's, pointed at the stand-in (anything else unchanged). */
+function played(s: WithSource): WithSource {
+    return s?.url && UPSTREAM_SOURCES.has(s.url) ? { ...s, ...offlineSource(s.url) } : s;
+}
+
+/**
+ * A config value (chainfleet:scitt or chainfleet:ottochain) with its upstream sources replaced by
+ * the stand-ins; withTessellationDefault: the value is dev's chainfleet:ottochain, where an unset
+ * tessellationSource means upstream's (prod rejects the key, so it is never added there).
+ */
+export function withOfflineSource(value: unknown, withTessellationDefault = false): unknown {
+    if (value === null || typeof value !== "object") return value;
+    const v = value as { source?: WithSource; tessellationSource?: WithSource };
+    const out: Record<string, unknown> = { ...v };
+    if (v.source !== undefined) out.source = played(v.source);
+    if (v.tessellationSource !== undefined || withTessellationDefault) out.tessellationSource = played({ url: TESSELLATION_URL, ...v.tessellationSource });
+    return out;
 }
