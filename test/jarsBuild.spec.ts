@@ -163,15 +163,23 @@ done
     }
 
     const jarText = (f: string) => fs.readFileSync(f, "utf8").trim();
+    let builder: string | undefined;
+
+    /** A family's build from a checkout of upstream's project layout, on the stand-in builder; undefined without an engine. */
+    function realBuild(family: Family): { root: string; b: JarsBuild; tag: string } | undefined {
+        builder ??= standinBuilder();
+        if (!builder) return undefined;
+        const root = tempDir("jars-real-");
+        const src = checkout({ "build.sbt": buildSbt(FAMILIES[family].jars) });
+        const tag = `chainfleet-${family}-jars:${src.commit.slice(0, 12)}`;
+        images.push(tag);
+        return { root, b: buildOf(family, src.dir, root, { builderImage: builder }), tag };
+    }
 
     it("the metagraph's: sbt gets clean and the three project ids of scasplte2/ottochain; exactly its three jars come out, no container left", function () {
-        const builder = standinBuilder();
-        if (!builder) this.skip();
-        const root = tempDir("jars-real-");
-        const src = checkout({ "build.sbt": buildSbt(METAGRAPH_BUILD) });
-        const b = buildOf("metagraph", src.dir, root, { builderImage: builder });
-        const tag = `chainfleet-metagraph-jars:${src.commit.slice(0, 12)}`;
-        images.push(tag);
+        const real = realBuild("metagraph");
+        if (!real) return this.skip();
+        const { b, tag } = real;
         const r = run("bash", ["-c", jarsBuildScript(b)], { timeout: 280_000 });
         assert.equal(r.status, 0, r.stderr);
         assert.deepEqual(fs.readdirSync(b.dest).sort(), ["currency-l1.jar", "data-l1.jar", "metagraph-l0.jar"]);
@@ -183,12 +191,9 @@ done
     });
 
     it("Tessellation's: only the absent tools and node built, at RELEASE_TAG v<version>; the downloaded jar kept; the seed's project ids fail the build and leave nothing", function () {
-        const builder = standinBuilder();
-        if (!builder) this.skip();
-        const root = tempDir("jars-real-");
-        const src = checkout({ "build.sbt": buildSbt(TESSELLATION_BUILD) });
-        const b = buildOf("tessellation", src.dir, root, { builderImage: builder });
-        images.push(`chainfleet-tessellation-jars:${src.commit.slice(0, 12)}`);
+        const real = realBuild("tessellation");
+        if (!real) return this.skip();
+        const { root, b } = real;
         fs.mkdirSync(b.dest, { recursive: true });
         fs.writeFileSync(path.join(b.dest, "cl-wallet.jar"), "downloaded");
         const r = run("bash", ["-c", jarsBuildScript(b)], { timeout: 280_000 });
@@ -201,7 +206,7 @@ done
 
         // The ids the seed's guide used (l0, l1) are no projects of the metagraph's build.sbt: the build fails, nothing is made.
         const seed = buildOf("metagraph", checkout({ "build.sbt": buildSbt(METAGRAPH_BUILD) }).dir, root, {
-            builderImage: builder, jars: [{ task: "l0/assembly", module: "l0", jar: "metagraph-l0.jar" }],
+            builderImage: b.builderImage, jars: [{ task: "l0/assembly", module: "l0", jar: "metagraph-l0.jar" }],
         });
         const failed = run("bash", ["-c", jarsBuildScript(seed)], { timeout: 280_000 });
         assert.notEqual(failed.status, 0);
