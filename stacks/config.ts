@@ -276,7 +276,7 @@ const ottochain = section({
     releaseBaseUrl: url().default("https://github.com/Constellation-Labs/tessellation/releases/download"),
     /**
      * Dev: pinned SHA-256 (64 lowercase hex) of each release jar to download into jarsDir when absent:
-     * cl-keytool.jar, cl-wallet.jar, global-l0.jar (the release's cl-node.jar). Unpinned jars are never downloaded.
+     * cl-keytool.jar, cl-wallet.jar, global-l0.jar (the release's cl-node.jar). Unpinned jars are never downloaded: they are built from tessellationSource.
      */
     releaseSha256: z.partialRecord(z.enum(["cl-keytool.jar", "cl-wallet.jar", "global-l0.jar"]), z.string().regex(/^[0-9a-f]{64}$/, { error: "64 lowercase hex digits (a SHA-256)" }),
         { error: "a map of jar name to SHA-256" }).default({}),
