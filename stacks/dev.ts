@@ -32,9 +32,11 @@ export function devNotices(c: Pick<ChainfleetConfig, "topology" | "wealthwars" |
 
 /**
  * The jars built from git sources, each a command the dev genesis, every keygen and every node wait
- * for: Tessellation's that this config needs and does not pin (chainfleet:ottochain.tessellationSource,
+ * for: Tessellation's when a jar this config needs is not pinned (chainfleet:ottochain.tessellationSource,
  * "ottochain-tessellation-jars") and the metagraph's (chainfleet:ottochain.source,
- * "ottochain-metagraph-jars"). Each builds only what its version's directory lacks. The metagraph
+ * "ottochain-metagraph-jars"). Each builds only what its version's directory lacks: a pinned jar is
+ * downloaded before anything is registered (index.ts, releaseJars.ts), so it is there and kept, and
+ * pins stay out of the command (pinning a jar already in place changes nothing). The metagraph
  * build waits for Tessellation's, so two sbt builds never run at once (Tessellation's .jvmopts
  * alone asks for a 5 GiB heap).
  */
