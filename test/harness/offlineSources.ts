@@ -7,10 +7,12 @@
 //   default url): a plan only checks them out, and only while their jars are to be built; each
 //   holds a build.sbt naming upstream's project ids and module directories (scasplte2/ottochain
 //   build.sbt; Constellation-Labs/tessellation build.sbt) and nothing that builds.
-// buildConfig points each such source at a local repository made once per test process, its
-// commit the same in every process (fixed dates), so a checkout another process left is reused.
+// buildConfig points each such source at a local repository in one directory per content under
+// the temp dir, made by the first process that needs it; its commit is the same in every process
+// (fixed dates), so its URL and a checkout another process left are reused.
 // They reproduce a checkout's layout; they build nothing the systems run.
 import { execFileSync } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -54,7 +56,17 @@ export function offlineSource(upstream = "https://github.com/microsoft/scitt-ccf
     if (done) return done;
     const s = STAND_INS[upstream];
     if (!s) throw new Error(`no offline stand-in for ${upstream}`);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "chainfleet-offline-source-"));
+    // One directory per stand-in content, the same in every process: its file:// URL is part of a
+    // build command's triggers, so a second e2e `up` (another process) must see the same URL.
+    const key = createHash("sha256").update(JSON.stringify([upstream, s])).digest("hex").slice(0, 16);
+    const final = path.join(os.tmpdir(), "chainfleet-offline-sources", key);
+    if (fs.existsSync(path.join(final, ".git"))) {
+        const r = { url: `file://${final}`, ref: execFileSync("git", ["-C", final, "rev-parse", "HEAD"], { encoding: "utf8" }).trim() };
+        made.set(upstream, r);
+        return r;
+    }
+    fs.mkdirSync(path.dirname(final), { recursive: true });
+    const dir = fs.mkdtempSync(`${final}.partial-`);
     const date = "2026-01-01T00:00:00Z";
     const git = (...args: string[]) => execFileSync("git", ["-C", dir, "-c", "user.name=chainfleet-tests", "-c", "user.email=tests@example.invalid", ...args], {
         encoding: "utf8", env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
@@ -67,7 +79,10 @@ export function offlineSource(upstream = "https://github.com/microsoft/scitt-ccf
     }
     git("add", ".");
     git("commit", "--quiet", "-m", `offline stand-in of ${s.what}`);
-    const r = { url: `file://${dir}`, ref: git("rev-parse", "HEAD") };
+    const ref = git("rev-parse", "HEAD");
+    // Whole or not at all; when another process made it meanwhile, theirs is the same commit.
+    try { fs.renameSync(dir, final); } catch { fs.rmSync(dir, { recursive: true, force: true }); }
+    const r = { url: `file://${final}`, ref };
     made.set(upstream, r);
     return r;
 }
