@@ -109,8 +109,13 @@ export async function e2eOverrides(dir: string): Promise<{ overrides: Overrides;
     o["wealthwars.enabled"] = true;
     o["lottery.enabled"] = true;
     o["ottochain.jarsDir"] = w.jarsDir;
-    // The stand-in's metagraph jars are its Tessellation jars: the same version names both.
+    // The stand-in's jars are prepared here (prepareWorkdir), in the versions it holds: nothing is
+    // built or downloaded (scenario j runs the stack file's sources and versions instead), and its
+    // metagraph jars are its Tessellation jars, so the same version names both.
+    o["ottochain.tessellationVersion"] = STANDIN_VERSIONS[0];
     o["ottochain.metagraphVersion"] = STANDIN_VERSIONS[0];
+    o["ottochain.source"] = undefined;
+    o["ottochain.releaseSha256"] = {};
     o["ottochain.keysDir"] = w.keysDir;
     o["ottochain.genesisDir"] = w.genesisDir;
     // Bounds that keep a failing run short (a healthy gate passes in seconds on the stand-ins), and
