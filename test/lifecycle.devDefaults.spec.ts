@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { changes, describeSteps, losesData, up, UpResult } from "./harness/lifecycle";
 import { tempDir } from "./util/tools";
+import { devStackVersions } from "./harness/stackConfig";
 
 const WEALTHWARS = { "wealthwars.enabled": true, "wealthwars.image": "example.org/wealthwars:1.0" };
 
@@ -15,7 +16,7 @@ describe("dev defaults: expected steps", () => {
     const wallet = "a wallet jar";
     let base: UpResult;
     before(async () => {
-        const tessellation = path.join(jarsDir, "tessellation", "2.8.1");
+        const tessellation = path.join(jarsDir, "tessellation", devStackVersions().tessellation);
         fs.mkdirSync(tessellation, { recursive: true });
         fs.writeFileSync(path.join(tessellation, "cl-wallet.jar"), wallet);
         base = await up("dev", undefined, { "ottochain.jarsDir": jarsDir });

@@ -8,6 +8,9 @@ import { METAGRAPH_JARS, TESSELLATION_JARS } from "../components/systems/ottocha
 import { keygenScript, metagraphNodes, nodeEnv, nodePorts, nodeName } from "../components/systems/ottochain/spec";
 import { byName, dependsOnTransitively, Graph, longestChain, ofType, planStack, defaultPlan, PlannedResource } from "./harness/graph";
 import { run, shellProblems, stubBin, tempDir } from "./util/tools";
+import { devStackVersions, reEscape } from "./harness/stackConfig";
+
+const DEV_VERSIONS = devStackVersions();
 
 /** Runs the node entrypoint in a temp node home with a stub java that records its arguments. */
 function runNode(env: Record<string, string>, prepare?: (home: string, genesis: string) => void) {
@@ -154,7 +157,7 @@ describe("ottochain graph", () => {
             const i = c.inputs as { networkMode: string; restart: string; volumes: { containerPath: string; readOnly: boolean; volumeName?: string; hostPath?: string }[]; envs: string[]; command: string[]; image: string };
             assert.equal(i.networkMode, "host");
             assert.equal(i.restart, "unless-stopped");
-            assert.ok(i.volumes.some((v) => v.containerPath === "/jars" && v.readOnly && /\/(tessellation\/2\.8\.1|metagraph\/0\.1\.0)$/.test(String(v.hostPath))), "the jars of the version that runs");
+            assert.ok(i.volumes.some((v) => v.containerPath === "/jars" && v.readOnly && new RegExp(`/(tessellation/${reEscape(DEV_VERSIONS.tessellation)}|metagraph/${reEscape(DEV_VERSIONS.metagraph)})$`).test(String(v.hostPath))), "the jars of the version that runs");
             assert.ok(i.volumes.some((v) => v.containerPath === "/keys/node.p12" && v.readOnly));
             assert.ok(i.volumes.some((v) => v.containerPath === "/node" && !v.readOnly && v.volumeName));
             assert.ok(c.secretPaths.includes("envs"), "CL_PASSWORD makes the env secret");

@@ -48,13 +48,14 @@ describe("Tessellation release jars", () => {
     after(async () => srv.close());
     beforeEach(() => { srv.hits.length = 0; });
 
+    // The server holds release v2.8.1: every config here names that version, whatever the stack file runs.
     const pinned = (jarsDir: string, pins: Record<string, string>, extra: Overrides = {}) => devConfig({
-        "ottochain.jarsDir": jarsDir, "ottochain.releaseBaseUrl": srv.base, "ottochain.releaseSha256": pins, ...extra,
+        "ottochain.tessellationVersion": "2.8.1", "ottochain.jarsDir": jarsDir, "ottochain.releaseBaseUrl": srv.base, "ottochain.releaseSha256": pins, ...extra,
     });
 
     it("only pinned jars, by version, from the base URL; GL0's is the release's cl-node.jar, and only when self-hosted", () => {
         assert.deepEqual(releaseJars(devConfig()), [], "nothing is pinned by default: nothing is downloaded");
-        const c = devConfig({ "ottochain.jarsDir": "/j", "ottochain.releaseSha256": { "cl-wallet.jar": sha(WALLET), "global-l0.jar": sha(NODE) } });
+        const c = devConfig({ "ottochain.tessellationVersion": "2.8.1", "ottochain.jarsDir": "/j", "ottochain.releaseSha256": { "cl-wallet.jar": sha(WALLET), "global-l0.jar": sha(NODE) } });
         assert.deepEqual(releaseJars(c), [
             { jar: "global-l0.jar", sha256: sha(NODE), target: "/j/tessellation/2.8.1/global-l0.jar", url: "https://github.com/Constellation-Labs/tessellation/releases/download/v2.8.1/cl-node.jar" },
             { jar: "cl-wallet.jar", sha256: sha(WALLET), target: "/j/tessellation/2.8.1/cl-wallet.jar", url: "https://github.com/Constellation-Labs/tessellation/releases/download/v2.8.1/cl-wallet.jar" },
@@ -119,7 +120,7 @@ describe("Tessellation release jars", () => {
 
     it("the program stops before registering anything when a download does not match", async () => {
         const dir = path.join(tempDir(), "jars");
-        await assert.rejects(planStack("dev", { "ottochain.jarsDir": dir, "ottochain.releaseBaseUrl": srv.base, "ottochain.releaseSha256": { "cl-wallet.jar": "f".repeat(64) } }),
+        await assert.rejects(planStack("dev", { "ottochain.tessellationVersion": "2.8.1", "ottochain.jarsDir": dir, "ottochain.releaseBaseUrl": srv.base, "ottochain.releaseSha256": { "cl-wallet.jar": "f".repeat(64) } }),
             (e: unknown) => e instanceof Error && e.name === "ReleaseJarError" && e.message.includes("chainfleet:ottochain.releaseSha256.cl-wallet.jar"));
         assert.deepEqual(srv.hits, ["/v2.8.1/cl-wallet.jar"]);
         assert.ok(!fs.existsSync(path.join(dir, "tessellation", "2.8.1", "cl-wallet.jar")));

@@ -13,6 +13,9 @@ import { byName, dependsOnTransitively } from "./harness/graph";
 import { changes, describeSteps, losesData, Step, up, UpResult } from "./harness/lifecycle";
 import { expectProblem, problems } from "./harness/configLoad";
 import { run, shellProblems, stubBin, tempDir } from "./util/tools";
+import { devStackVersions, reEscape } from "./harness/stackConfig";
+
+const DEV = devStackVersions();
 
 const L1 = ["cl1-cl1-0", "cl1-cl1-1", "cl1-cl1-2", "dl1-dl1-0", "dl1-dl1-1", "dl1-dl1-2"];
 const custom = (s: Step) => !s.type.startsWith("chainfleet:");
@@ -51,7 +54,7 @@ describe("reset, resync, re-key: lifecycle edits", () => {
         // The L1 containers carry the token as a label, and their turns are told it: a changed token
         // lets each cluster restart together (roll.sh), as the whole metagraph does.
         for (const n of L1) assert.equal(labelOf(r, n, "chainfleet.ottochain.reset"), "r1");
-        assert.match(String(byName(r.graph, "ottochain-cl1-cl1-1-turn").inputs.create), /roll_turn \/tmp\/chainfleet-roll-ottochain-cl1 cl1-1 \S+ [0-9a-f]{16} 2\.8\.1\/0\.1\.0 ottochain-cl1 2700 3 r1\n/);
+        assert.match(String(byName(r.graph, "ottochain-cl1-cl1-1-turn").inputs.create), new RegExp(`roll_turn /tmp/chainfleet-roll-ottochain-cl1 cl1-1 \\S+ [0-9a-f]{16} ${reEscape(`${DEV.tessellation}/${DEV.metagraph}`)} ottochain-cl1 2700 3 r1\n`));
         // The same token again: nothing to do.
         const again = await up("dev", r.state, { "ottochain.genesisResetToken": "r1" });
         assert.deepEqual(changes(again.steps).map((x) => x.name), []);

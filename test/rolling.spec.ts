@@ -14,6 +14,9 @@ import { joinedTurnScript, nodeCommandScript, rolloutDigest, turnScript } from "
 import { dependsOnTransitively, byName, Graph } from "./harness/graph";
 import { changes, describeSteps, losesData, Step, up, UpResult } from "./harness/lifecycle";
 import { run, shellProblems, stubBin, tempDir } from "./util/tools";
+import { devStackVersions, reEscape } from "./harness/stackConfig";
+
+const DEV = devStackVersions();
 
 const NODES = ["cl1-0", "cl1-1", "cl1-2"];
 const custom = (s: Step) => !s.type.startsWith("chainfleet:");
@@ -35,7 +38,7 @@ describe("rolling L1 updates: lifecycle edits", () => {
         const ml0Ready = byName(g, "ottochain-ml0-ready");
         for (const n of NODES) {
             const turn = byName(g, `ottochain-cl1-${n}-turn`);
-            assert.match(String(turn.inputs.create), new RegExp(`roll_turn /tmp/chainfleet-roll-ottochain-cl1 ${n} ottochain-${n} [0-9a-f]{16} 2\\.8\\.1/0\\.1\\.0 ottochain-cl1 2700 3`));
+            assert.match(String(turn.inputs.create), new RegExp(`roll_turn /tmp/chainfleet-roll-ottochain-cl1 ${n} ottochain-${n} [0-9a-f]{16} ${reEscape(`${DEV.tessellation}/${DEV.metagraph}`)} ottochain-cl1 2700 3`));
             assert.ok(!dependsOnTransitively(g, turn, ml0Ready), `${n}'s turn waits for nothing of the metagraph`);
             assert.ok(dependsOnTransitively(g, byName(g, `ottochain-cl1-${n}-container`), turn), `${n}'s container waits for its turn`);
         }
@@ -90,9 +93,9 @@ describe("rolling L1 updates: lifecycle edits", () => {
     it("a version change rolls out (each node mounts its version's jars) and setting it back rolls back", async () => {
         const jars = (r: UpResult, n: string) => (byName(r.graph, `ottochain-${n}-container`).inputs.volumes as { containerPath: string; hostPath?: string }[])
             .find((v) => v.containerPath === "/jars")!.hostPath;
-        const jarsDir = String(jars(base, "gl0")).replace(/\/tessellation\/2\.8\.1$/, "");
-        assert.equal(jars(base, "ml0"), `${jarsDir}/metagraph/0.1.0`);
-        assert.equal(jars(base, "cl1-cl1-1"), `${jarsDir}/metagraph/0.1.0`);
+        const jarsDir = String(jars(base, "gl0")).replace(new RegExp(`/tessellation/${reEscape(DEV.tessellation)}$`), "");
+        assert.equal(jars(base, "ml0"), `${jarsDir}/metagraph/${DEV.metagraph}`);
+        assert.equal(jars(base, "cl1-cl1-1"), `${jarsDir}/metagraph/${DEV.metagraph}`);
 
         // Tessellation: GL0 on the new release's jars, then ML0 and the L1 nodes (their turns know
         // the versions changed: a whole-cluster restart), and every node's version checked.
@@ -115,10 +118,10 @@ describe("rolling L1 updates: lifecycle edits", () => {
 
         // Rollback is the config revert: from the new state back to the old jars' directories.
         const back = await up("dev", tess.state);
-        assert.equal(jars(back, "gl0"), `${jarsDir}/tessellation/2.8.1`);
-        assert.equal(jars(back, "cl1-cl1-1"), `${jarsDir}/metagraph/0.1.0`);
+        assert.equal(jars(back, "gl0"), `${jarsDir}/tessellation/${DEV.tessellation}`);
+        assert.equal(jars(back, "cl1-cl1-1"), `${jarsDir}/metagraph/${DEV.metagraph}`);
         assert.ok(changes(back.steps).some((x) => x.name === "ottochain-cl1-cl1-1-container" && x.op === "replace"));
-        assert.match(String(byName(back.graph, "ottochain-versions").inputs.create), /check_versions 2\.8\.1 /);
+        assert.match(String(byName(back.graph, "ottochain-versions").inputs.create), new RegExp(`check_versions ${reEscape(DEV.tessellation)} `));
         // Nothing here deletes an old version's jars: no resource owns the version directories.
         assert.ok(!changes(back.steps).some((x) => x.op === "delete"), describeSteps(back.steps));
     });

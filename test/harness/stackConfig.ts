@@ -19,3 +19,13 @@ export function readStackConfig(stack: StackName): Record<string, unknown> {
     }
     return out;
 }
+
+/** The OttoChain versions the dev stack file runs (specs derive paths and version strings from them). */
+export function devStackVersions(): { tessellation: string; metagraph: string } {
+    const o = (readStackConfig("dev")["chainfleet:ottochain"] ?? {}) as { tessellationVersion?: string; metagraphVersion?: string };
+    if (!o.tessellationVersion) throw new Error("Pulumi.dev.yaml sets no chainfleet:ottochain.tessellationVersion");
+    return { tessellation: o.tessellationVersion, metagraph: o.metagraphVersion ?? "0.1.0" };
+}
+
+/** A string as a literal inside a RegExp. */
+export const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
