@@ -15,6 +15,7 @@ import * as path from "path";
 import type { PlainConfig } from "./config";
 import { releaseTag, tessellationJarSources } from "./releaseJars";
 import { METAGRAPH_JARS, metagraphJarsDir, tessellationJarsDir } from "../components/systems/ottochain/artifacts";
+import { BUILT_FROM_FILE } from "../components/systems/ottochain/build/jarsBuild";
 
 const NS = "chainfleet";
 
@@ -160,13 +161,45 @@ export function ensureGitSource(s: GitSource, git: Git = realGit): { commit: str
     }
 }
 
+/** A file's text, or undefined when it cannot be read. */
+function readText(f: string): string | undefined {
+    try {
+        return fs.readFileSync(f, "utf8");
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * When a source's jars are all there, built by us from another url or ref than the configured one
+ * (BUILT_FROM_FILE in their directory), why that cannot go unnoticed: jars already there are never
+ * rebuilt, so the new ref would silently run nothing new. Jars put there by hand have no record.
+ */
+export function builtFromProblem(s: GitSource, read: (f: string) => string | undefined = readText): string | undefined {
+    if (!s.makes?.length) return undefined;
+    const dir = path.posix.dirname(s.makes[0]);
+    const text = read(path.posix.join(dir, BUILT_FROM_FILE));
+    if (text === undefined) return undefined;
+    const field = (k: string) => text.split("\n").find((l) => l.startsWith(`${k} `))?.slice(k.length + 1);
+    const url = field("url"), ref = field("ref"), commit = field("commit");
+    if (url === s.url && ref === s.ref) return undefined;
+    const fix = s.key === "ottochain.source"
+        ? `to build and roll out the new ref, give it a new ${NS}:ottochain.metagraphVersion (its own jars directory; this version's jars stay for a rollback)`
+        : `to build the new ref, move the jars out of ${dir} (a version's jars are never overwritten)`;
+    return `${NS}:${s.key} is url "${s.url}" ref "${s.ref}", but the jars in ${dir} were built from url "${url ?? "?"}" ref "${ref ?? "?"}" (commit ${commit ?? "?"}) and are what would run: ` +
+        `${fix}, or set ${NS}:${s.key} back`;
+}
+
 /**
  * Every git source of the config whose build has something to make, checked out; one line each to
- * log (also for a source left alone because its jars are there). Throws naming the key.
+ * log (also for a source left alone because its jars are there). Throws naming the key, also when
+ * the jars there were built from another source than the configured one (builtFromProblem).
  */
-export function ensureGitSources(c: SourcesConfig, git: Git = realGit, made: (f: string) => boolean = madeFile): string[] {
+export function ensureGitSources(c: SourcesConfig, git: Git = realGit, made: (f: string) => boolean = madeFile, read: (f: string) => string | undefined = readText): string[] {
     return gitSources(c).map((s) => {
         const todo = stillToMake(s, made);
+        const stale = todo?.length === 0 ? builtFromProblem(s, read) : undefined;
+        if (stale) throw new GitSourceError(stale);
         if (todo?.length === 0) return `${NS}:${s.key}: its jars (${s.makes!.map((f) => path.posix.basename(f)).join(", ")} in ${path.posix.dirname(s.makes![0])}) are there: nothing to build, ${s.dir} not checked out`;
         const r = ensureGitSource(s, git);
         const pin = /^[0-9a-f]{40}$/.test(s.ref) ? "" : ` (ref "${s.ref}" moves: pin a full commit id for builds that repeat)`;

@@ -105,7 +105,7 @@ describe("jars built from source: the build script of both families", function (
         assert.match(fs.readFileSync(log, "utf8"), /--build-arg SBT_TASKS=keytool\/assembly dagL0\/assembly --build-arg JARS=keytool:cl-keytool.jar dag-l0:global-l0.jar /);
         assert.deepEqual(fs.readdirSync(path.dirname(b.dest)), ["4.0.0-rc.2"], "no partial directory beside it");
         assert.deepEqual(Object.fromEntries(fs.readdirSync(b.dest).sort().map((f) => [f, fs.readFileSync(path.join(b.dest, f), "utf8").trim()])),
-            { "cl-keytool.jar": "built cl-keytool.jar", "cl-wallet.jar": "downloaded", "global-l0.jar": "built global-l0.jar" });
+            { ".built-from": `url ${b.url}\nref ${b.ref}\ncommit ${src.commit}`, "cl-keytool.jar": "built cl-keytool.jar", "cl-wallet.jar": "downloaded", "global-l0.jar": "built global-l0.jar" });
         assert.equal(r.stdout.trim(), `tessellation jars cl-keytool.jar global-l0.jar of ${src.commit} built into ${b.dest}`);
     });
 
@@ -182,7 +182,7 @@ done
         const { b, tag } = real;
         const r = run("bash", ["-c", jarsBuildScript(b)], { timeout: 280_000 });
         assert.equal(r.status, 0, r.stderr);
-        assert.deepEqual(fs.readdirSync(b.dest).sort(), ["currency-l1.jar", "data-l1.jar", "metagraph-l0.jar"]);
+        assert.deepEqual(fs.readdirSync(b.dest).sort(), [".built-from", "currency-l1.jar", "data-l1.jar", "metagraph-l0.jar"]);
         const argv = "sbt clean currencyL0/assembly currencyL1/assembly dataL1/assembly; RELEASE_TAG=unset";
         assert.equal(jarText(path.join(b.dest, "metagraph-l0.jar")), `jar of modules/l0; ${argv}`);
         assert.equal(jarText(path.join(b.dest, "currency-l1.jar")), `jar of modules/l1; ${argv}`);
@@ -198,7 +198,7 @@ done
         fs.writeFileSync(path.join(b.dest, "cl-wallet.jar"), "downloaded");
         const r = run("bash", ["-c", jarsBuildScript(b)], { timeout: 280_000 });
         assert.equal(r.status, 0, r.stderr);
-        assert.deepEqual(fs.readdirSync(b.dest).sort(), ["cl-keytool.jar", "cl-wallet.jar", "global-l0.jar"]);
+        assert.deepEqual(fs.readdirSync(b.dest).sort(), [".built-from", "cl-keytool.jar", "cl-wallet.jar", "global-l0.jar"]);
         const argv = "sbt clean keytool/assembly dagL0/assembly; RELEASE_TAG=v4.0.0-rc.2";
         assert.equal(jarText(path.join(b.dest, "cl-keytool.jar")), `jar of modules/keytool; ${argv}`);
         assert.equal(jarText(path.join(b.dest, "global-l0.jar")), `jar of modules/dag-l0; ${argv}`);

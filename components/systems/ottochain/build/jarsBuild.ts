@@ -11,6 +11,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { DockerHost } from "../../../platform/host";
 import { cmd, q } from "../../../platform/shell";
 
+/**
+ * Written into a version's jars directory by each build: "url <url>", "ref <ref>", "commit <id>"
+ * lines. A later plan compares it with the configured source (stacks/gitSources.ts), since jars
+ * already there are never rebuilt: a new ref for the same version would otherwise run nothing new.
+ */
+export const BUILT_FROM_FILE = ".built-from";
+
 /** The build's Dockerfile, shipped beside this file. */
 export const JARS_DOCKERFILE = path.join(__dirname, "jars.Dockerfile");
 
@@ -102,6 +109,7 @@ export function jarsBuildScript(b: JarsBuild): string {
         "else",
         '  mv -T "$tmp" "$dest"',
         "fi",
+        `{ printf 'url %s\\n' ${q(b.url)}; printf 'ref %s\\n' ${q(b.ref)}; printf 'commit %s\\n' "$commit"; } > "$dest/${BUILT_FROM_FILE}"`,
         `echo "${b.family} jars \${jars[*]} of $commit built into $dest"`,
     ].join("\n");
 }
