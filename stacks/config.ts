@@ -15,7 +15,7 @@ import { monitoringProblems } from "../components/systems/ottochain/monitoringRu
 import { maintenanceProblems } from "../components/systems/ottochain/maintenance";
 import { ACCESS_MODES } from "../components/platform/sshAccess";
 import { accessProblems, networkProblems, networkWarnings, restoreProblems } from "./networkRules";
-import { gitSourceProblems, SBT_BUILDER_IMAGE, sourceDir, TESSELLATION_SOURCE_DEFAULTS } from "./gitSources";
+import { gitSourceProblems, SBT_BUILDER_IMAGE, sourceDir, TESSELLATION_SOURCE_DEFAULTS, urlRefProblems } from "./gitSources";
 
 export const NS = "chainfleet";
 
@@ -113,6 +113,13 @@ const kubernetes = section({
     clusterSecurityGroupId: text().regex(/^sg-[0-9a-f]{8,17}$/, { error: "a security group id like sg-0abc12345def67890" }).optional(),
 });
 
+/** A git URL and a ref of a source built from (stacks/gitSources.ts). */
+const gitUrl = () => text().regex(/^((https?|ssh|git|file):\/\/\S+|[\w.-]+@[\w.-]+:\S+)$/, { error: "a git URL (https://, ssh://, git://, file:// or user@host:path)" });
+const gitRef = () => text().regex(/^[\w][\w./-]{0,199}$/, { error: "a branch, tag or commit id" });
+
+/** A maintenance token (genesis reset, resync, re-key): a new value does it once more. */
+const token = () => text().regex(/^[\w.-]{1,64}$/, { error: "a token of letters, digits, . _ -" });
+
 const scitt = section({
     enabled: bool().default(true),
     /** CCF platform: virtual (no hardware attestation, dev) or snp (AMD SEV-SNP). */
@@ -131,8 +138,8 @@ const scitt = section({
      * buildContext would be. Exclusive with image and buildContext.
      */
     source: section({
-        url: text().regex(/^((https?|ssh|git|file):\/\/\S+|[\w.-]+@[\w.-]+:\S+)$/, { error: "a git URL (https://, ssh://, git://, file:// or user@host:path)" }).optional(),
-        ref: text().regex(/^[\w][\w./-]{0,199}$/, { error: "a branch, tag or commit id" }).optional(),
+        url: gitUrl().optional(),
+        ref: gitRef().optional(),
     }),
     /** Dockerfile inside buildContext. */
     dockerfile: str().default("docker/Dockerfile"),
@@ -212,10 +219,6 @@ const l1 = section({
     image: layerImage(),
 });
 
-/** A git URL and a ref of a source built in dev (stacks/gitSources.ts). */
-const gitUrl = () => text().regex(/^((https?|ssh|git|file):\/\/\S+|[\w.-]+@[\w.-]+:\S+)$/, { error: "a git URL (https://, ssh://, git://, file:// or user@host:path)" });
-const gitRef = () => text().regex(/^[\w][\w./-]{0,199}$/, { error: "a branch, tag or commit id" });
-
 const ottochain = section({
     enabled: bool().default(true),
     /** JVM image all layers run on. */
@@ -286,19 +289,19 @@ const ottochain = section({
      * Explicit, destructive genesis reset: set to a new token to move ML0's data aside (kept, not
      * deleted) and run genesis again on the next `pulumi up`. Leave unset in normal operation.
      */
-    genesisResetToken: text().regex(/^[\w.-]{1,64}$/, { error: "a token of letters, digits, . _ -" }).optional(),
+    genesisResetToken: token().optional(),
     /**
      * L1 resync: node name (cl1-2, dl1-0, …) → token. A new token moves that node's data aside (kept,
      * data.before-resync-<token>) and it rejoins its cluster from L0, in its rolling turn (n − 1 Ready).
      * Leave it set; a later token does it again.
      */
-    resync: z.record(z.string(), text().regex(/^[\w.-]{1,64}$/, { error: "a token of letters, digits, . _ -" }), { error: "a map of L1 node name to token" }).default({}),
+    resync: z.record(z.string(), token(), { error: "a map of L1 node name to token" }).default({}),
     /**
      * Node key replacement: L1 node name → token. A new token keeps the node's keystore aside
      * (<node>.before-rekey-<token>.p12, never deleted), makes a new one, and restarts the node in its
      * rolling turn with its data aside (data.before-rekey-<token>) under its new peer id. Leave it set.
      */
-    rekey: z.record(z.string(), text().regex(/^[\w.-]{1,64}$/, { error: "a token of letters, digits, . _ -" }), { error: "a map of L1 node name to token" }).default({}),
+    rekey: z.record(z.string(), token(), { error: "a map of L1 node name to token" }).default({}),
     globalL0: section({
         heapMiB: int(256, 262144).default(2048),
         image: layerImage(),
@@ -600,9 +603,7 @@ function crossRules(c: PlainConfig): string[] {
         if ([c.scitt.image, c.scitt.buildContext, source.url].filter((v) => v !== undefined).length !== 1) {
             out.push(`${NS}:scitt.image, ${NS}:scitt.buildContext and ${NS}:scitt.source.url: set exactly one (got image ${show(c.scitt.image)}, buildContext ${show(c.scitt.buildContext)}, source.url ${show(source.url)})`);
         }
-        if ((source.url === undefined) !== (source.ref === undefined)) {
-            out.push(`${NS}:scitt.source.url and ${NS}:scitt.source.ref go together: the repository and the branch, tag or commit to build (got url ${show(source.url)}, ref ${show(source.ref)})`);
-        }
+        out.push(...urlRefProblems("scitt.source", "the repository", source));
         if (c.scitt.platform === "snp" && !c.scitt.attestationConfigPath) {
             out.push(`${NS}:scitt.attestationConfigPath must be set when ${NS}:scitt.platform is "snp" (got nothing)`);
         }

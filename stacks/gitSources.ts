@@ -100,13 +100,17 @@ export function stillToMake(s: GitSource, made: (f: string) => boolean = madeFil
     return s.makes?.filter((f) => !made(f));
 }
 
+/** A source's url and ref go together: the problem when only one is set (`repository` says which, e.g. "the metagraph repository"). */
+export function urlRefProblems(key: GitSourceKey, repository: string, s: { url?: string; ref?: string }): string[] {
+    if ((s.url === undefined) === (s.ref === undefined)) return [];
+    const show = (v?: string) => JSON.stringify(v) ?? "nothing";
+    return [`${NS}:${key}.url and ${NS}:${key}.ref go together: ${repository} and the branch, tag or commit to build (got url ${show(s.url)}, ref ${show(s.ref)})`];
+}
+
 /** The rules of the git source keys: url and ref together; the jars' sources in dev only. */
 export function gitSourceProblems(c: Pick<PlainConfig, "ottochain" | "topology">): string[] {
     const m = c.ottochain.source;
-    const out: string[] = [];
-    if ((m.url === undefined) !== (m.ref === undefined)) {
-        out.push(`${NS}:ottochain.source.url and ${NS}:ottochain.source.ref go together: the metagraph repository and the branch, tag or commit to build (got url ${JSON.stringify(m.url) ?? "nothing"}, ref ${JSON.stringify(m.ref) ?? "nothing"})`);
-    }
+    const out: string[] = urlRefProblems("ottochain.source", "the metagraph repository", m);
     if (c.topology === "prod" && m.url !== undefined) {
         out.push(`${NS}:ottochain.source is built on this machine in dev only; in prod build the jars once and set ${NS}:ottochain.jarsSource to them (got url "${m.url}")`);
     }
@@ -197,10 +201,11 @@ export function builtFromProblem(s: GitSource, read: (f: string) => string | und
  */
 export function ensureGitSources(c: SourcesConfig, git: Git = realGit, made: (f: string) => boolean = madeFile, read: (f: string) => string | undefined = readText): string[] {
     return gitSources(c).map((s) => {
-        const todo = stillToMake(s, made);
-        const stale = todo?.length === 0 ? builtFromProblem(s, read) : undefined;
-        if (stale) throw new GitSourceError(stale);
-        if (todo?.length === 0) return `${NS}:${s.key}: its jars (${s.makes!.map((f) => path.posix.basename(f)).join(", ")} in ${path.posix.dirname(s.makes![0])}) are there: nothing to build, ${s.dir} not checked out`;
+        if (stillToMake(s, made)?.length === 0) {
+            const stale = builtFromProblem(s, read);
+            if (stale) throw new GitSourceError(stale);
+            return `${NS}:${s.key}: its jars (${s.makes!.map((f) => path.posix.basename(f)).join(", ")} in ${path.posix.dirname(s.makes![0])}) are there: nothing to build, ${s.dir} not checked out`;
+        }
         const r = ensureGitSource(s, git);
         const pin = /^[0-9a-f]{40}$/.test(s.ref) ? "" : ` (ref "${s.ref}" moves: pin a full commit id for builds that repeat)`;
         return `${NS}:${s.key}: ${s.dir} at ${r.commit}${r.fetched ? `, fetched from ${s.url}` : ""}${pin}`;
