@@ -12,7 +12,7 @@ import * as https from "https";
 import * as path from "path";
 import type { PlainConfig } from "./config";
 import { ottochainShape } from "./placement";
-import { TESSELLATION_JARS, tessellationJarsDir } from "../components/systems/ottochain/artifacts";
+import { neededTessellationJarNames, tessellationJarsDir } from "../components/systems/ottochain/artifacts";
 
 /** Release asset of each jar the nodes read from jarsDir (GL0 runs the release's cl-node.jar). */
 export const RELEASE_ASSETS: Record<string, string> = { "cl-keytool.jar": "cl-keytool.jar", "cl-wallet.jar": "cl-wallet.jar", "global-l0.jar": "cl-node.jar" };
@@ -36,8 +36,7 @@ type JarsConfig = Pick<PlainConfig, "ottochain" | "topology">;
 /** The Tessellation jars this config's dev nodes and keystores read (dev, OttoChain on; global-l0.jar only with a self-hosted GL0), in TESSELLATION_JARS order. */
 export function neededTessellationJars(c: JarsConfig): string[] {
     if (c.topology !== "dev" || !c.ottochain.enabled) return [];
-    const selfHosted = ottochainShape(c).selfHostedGlobalL0;
-    return TESSELLATION_JARS.filter((j) => selfHosted || j !== "global-l0.jar");
+    return neededTessellationJarNames(ottochainShape(c).selfHostedGlobalL0);
 }
 
 /**
@@ -60,7 +59,8 @@ export function releaseJars(c: PlainConfig): ReleaseJar[] {
     }));
 }
 
-const sha256Of = (file: string) => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+/** The SHA-256 of a file, lowercase hex (as releaseSha256 pins it). */
+export const sha256Of = (file: string) => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 
 /** GET url into file, following redirects (GitHub serves release assets through one). Resolves to undefined or why it failed. */
 export function download(url: string, file: string, redirects = 5): Promise<string | undefined> {

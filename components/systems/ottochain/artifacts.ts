@@ -19,8 +19,10 @@ import type { Layer } from "./spec";
 export const TESSELLATION_JARS = ["global-l0.jar", "cl-keytool.jar", "cl-wallet.jar"];
 /** The metagraph's own jars (built against a Tessellation version). */
 export const METAGRAPH_JARS = ["metagraph-l0.jar", "currency-l1.jar", "data-l1.jar"];
-/** Every jar a node or its keygen runs. */
-export const JAR_FILES = ["global-l0.jar", "metagraph-l0.jar", "currency-l1.jar", "data-l1.jar", "cl-keytool.jar", "cl-wallet.jar"];
+/** The Tessellation jars a metagraph needs: global-l0.jar only with a self-hosted GL0. */
+export function neededTessellationJarNames(selfHostedGlobalL0: boolean): string[] {
+    return TESSELLATION_JARS.filter((j) => selfHostedGlobalL0 || j !== "global-l0.jar");
+}
 
 /** What runs: ottochain.tessellationVersion and ottochain.metagraphVersion. */
 export interface JarVersions { tessellation: string; metagraph: string }
@@ -43,7 +45,7 @@ export function layerJarsDir(jarsDir: string, layer: Layer, v: JarVersions): str
 /** Every jar file the nodes and their keystores read, for these versions (global-l0.jar only with a self-hosted GL0). */
 export function requiredJarPaths(jarsDir: string, v: JarVersions, selfHostedGlobalL0: boolean): string[] {
     return [
-        ...TESSELLATION_JARS.filter((j) => selfHostedGlobalL0 || j !== "global-l0.jar").map((j) => path.posix.join(tessellationJarsDir(jarsDir, v.tessellation), j)),
+        ...neededTessellationJarNames(selfHostedGlobalL0).map((j) => path.posix.join(tessellationJarsDir(jarsDir, v.tessellation), j)),
         ...METAGRAPH_JARS.map((j) => path.posix.join(metagraphJarsDir(jarsDir, v.metagraph), j)),
     ];
 }
