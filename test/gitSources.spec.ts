@@ -9,27 +9,13 @@ import { byName, defaultPlan, dependsOnTransitively, planStack } from "./harness
 import { readStackConfig } from "./harness/stackConfig";
 import { expectProblem, problems } from "./harness/configLoad";
 import { run, tempDir } from "./util/tools";
+import { gitRepo } from "./util/gitRepo";
 
 /** A repository with a Dockerfile at docker/Dockerfile: tag v1, then a second commit on main. */
 function originRepo(): { url: string; v1: string; head: string; dir: string } {
-    const dir = tempDir("origin-");
-    const git = (...args: string[]) => {
-        const r = run("git", ["-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.invalid", ...args]);
-        if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
-        return r.stdout.trim();
-    };
-    git("init", "--quiet", "--initial-branch=main");
-    git("config", "uploadpack.allowAnySHA1InWant", "true"); // serve any commit id, as GitHub serves reachable ones
-    fs.mkdirSync(path.join(dir, "docker"));
-    fs.writeFileSync(path.join(dir, "docker", "Dockerfile"), "FROM scratch\n");
-    git("add", ".");
-    git("commit", "--quiet", "-m", "one");
-    git("tag", "v1");
-    const v1 = git("rev-parse", "HEAD");
-    fs.writeFileSync(path.join(dir, "README"), "two\n");
-    git("add", ".");
-    git("commit", "--quiet", "-m", "two");
-    return { url: `file://${dir}`, v1, head: git("rev-parse", "HEAD"), dir };
+    const repo = gitRepo(tempDir("origin-"), { branch: "main" }); // serves any commit id, as GitHub serves reachable ones
+    const v1 = repo.commit({ "docker/Dockerfile": "FROM scratch\n" }, "one", "v1");
+    return { url: repo.url, v1, head: repo.commit({ README: "two\n" }, "two"), dir: repo.dir };
 }
 
 describe("git sources", function () {

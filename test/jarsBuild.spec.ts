@@ -10,23 +10,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { BuiltJar, JARS_DOCKERFILE, JarsBuild, jarsBuildScript, METAGRAPH_BUILD, TESSELLATION_BUILD } from "../components/systems/ottochain/build/jarsBuild";
 import { run, shellProblems, stubBin, tempDir } from "./util/tools";
+import { gitRepo } from "./util/gitRepo";
 
 /** A git checkout with these files, one commit; its commit id. */
 function checkout(files: Record<string, string>, dir = path.join(tempDir("jars-src-"), "src")): { dir: string; commit: string } {
-    fs.mkdirSync(dir, { recursive: true });
-    for (const [rel, text] of Object.entries(files)) {
-        fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-        fs.writeFileSync(path.join(dir, rel), text);
-    }
-    const git = (...args: string[]) => {
-        const r = run("git", ["-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.invalid", ...args]);
-        assert.equal(r.status, 0, r.stderr);
-        return r.stdout.trim();
-    };
-    git("init", "--quiet");
-    git("add", ".");
-    git("commit", "--quiet", "-m", "source");
-    return { dir, commit: git("rev-parse", "HEAD") };
+    return { dir, commit: gitRepo(dir).commit(files, "source") };
 }
 
 /** build.sbt lines as upstream declares its projects: `lazy val <id> = (project in file("modules/<dir>"))`. */

@@ -17,7 +17,8 @@ import { buildConfig, byName, dependsOnTransitively, FAKE_PROD_SECRETS, Graph, O
 import { describeSteps, up } from "./harness/lifecycle";
 import { offlineSource } from "./harness/offlineSources";
 import { StackName } from "./harness/stackConfig";
-import { run, tempDir } from "./util/tools";
+import { tempDir } from "./util/tools";
+import { gitRepo } from "./util/gitRepo";
 
 const NS = "chainfleet";
 const VERSION = "4.0.0-rc.2";
@@ -55,19 +56,8 @@ function devConfig(overrides: Overrides = {}): ChainfleetConfig {
 
 /** A repository tagged v<VERSION> on branch main: a ref that is not a commit id, so a checkout of it always fetches. */
 function originRepo(name: string): { url: string; head: string; dir: string } {
-    const dir = path.join(tempDir(`origin-${name}-`), name);
-    fs.mkdirSync(dir);
-    const git = (...args: string[]) => {
-        const r = run("git", ["-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.invalid", ...args]);
-        if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
-        return r.stdout.trim();
-    };
-    git("init", "--quiet", "--initial-branch=main");
-    fs.writeFileSync(path.join(dir, "build.sbt"), `// ${name}\n`);
-    git("add", ".");
-    git("commit", "--quiet", "-m", name);
-    git("tag", `v${VERSION}`);
-    return { url: `file://${dir}`, head: git("rev-parse", "HEAD"), dir };
+    const repo = gitRepo(path.join(tempDir(`origin-${name}-`), name), { branch: "main" });
+    return { url: repo.url, head: repo.commit({ "build.sbt": `// ${name}\n` }, name, `v${VERSION}`), dir: repo.dir };
 }
 
 function writeJars(dir: string, names: string[]): void {

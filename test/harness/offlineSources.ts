@@ -17,6 +17,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { TESSELLATION_SOURCE_DEFAULTS } from "../../stacks/gitSources";
+import { gitRepo } from "../util/gitRepo";
 
 interface StandIn {
     /** What it stands in for, in its one commit's message. */
@@ -67,19 +68,7 @@ export function offlineSource(upstream = "https://github.com/microsoft/scitt-ccf
     }
     fs.mkdirSync(path.dirname(final), { recursive: true });
     const dir = fs.mkdtempSync(`${final}.partial-`);
-    const date = "2026-01-01T00:00:00Z";
-    const git = (...args: string[]) => execFileSync("git", ["-C", dir, "-c", "user.name=chainfleet-tests", "-c", "user.email=tests@example.invalid", ...args], {
-        encoding: "utf8", env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
-    }).trim();
-    git("init", "--quiet");
-    git("config", "uploadpack.allowAnySHA1InWant", "true");
-    for (const [rel, content] of Object.entries(s.files)) {
-        fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-        fs.writeFileSync(path.join(dir, rel), content);
-    }
-    git("add", ".");
-    git("commit", "--quiet", "-m", `offline stand-in of ${s.what}`);
-    const ref = git("rev-parse", "HEAD");
+    const ref = gitRepo(dir, { date: "2026-01-01T00:00:00Z" }).commit(s.files, `offline stand-in of ${s.what}`);
     // Whole or not at all; when another process made it meanwhile, theirs is the same commit.
     try { fs.renameSync(dir, final); } catch { fs.rmSync(dir, { recursive: true, force: true }); }
     const r = { url: `file://${final}`, ref };

@@ -13,13 +13,13 @@
 // (test/e2e/images/tessellation/TessellationStandin.java, which plays the layer its file name
 // says), compiled from source in the build stage; the SCITT Dockerfile builds FROM the SCITT
 // stand-in image and adds one file, so a test can tell the running image came from the checkout.
-import { createHash } from "crypto";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
 import { AddressInfo } from "net";
 import * as path from "path";
 import { ROOT } from "../../harness/graph";
+import { gitRepo } from "../../util/gitRepo";
 
 const TESSELLATION_IMAGE_DIR = path.join(ROOT, "test", "e2e", "images", "tessellation");
 
@@ -27,21 +27,8 @@ export interface LocalRepo { url: string; ref: string; dir: string }
 
 /** A git repository of these files (path → content; a script when it ends in .sh), one commit, optional tag. */
 export function makeRepo(dir: string, files: Record<string, string>, tag?: string): LocalRepo {
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.mkdirSync(dir, { recursive: true });
-    const git = (...args: string[]) => execFileSync("git", ["-C", dir, "-c", "user.name=chainfleet-e2e", "-c", "user.email=e2e@example.invalid", ...args], { encoding: "utf8" }).trim();
-    git("init", "--quiet");
-    // ensureGitSource fetches one commit by its id (depth 1), as from GitHub, which serves any reachable commit.
-    git("config", "uploadpack.allowAnySHA1InWant", "true");
-    for (const [rel, content] of Object.entries(files)) {
-        const f = path.join(dir, rel);
-        fs.mkdirSync(path.dirname(f), { recursive: true });
-        fs.writeFileSync(f, content, { mode: rel.endsWith(".sh") ? 0o755 : 0o644 });
-    }
-    git("add", ".");
-    git("commit", "--quiet", "-m", "e2e stand-in source");
-    if (tag) git("tag", tag);
-    return { url: `file://${dir}`, ref: git("rev-parse", "HEAD"), dir };
+    const repo = gitRepo(dir);
+    return { url: repo.url, ref: repo.commit(files, "e2e stand-in source", tag), dir };
 }
 
 /** scitt-ccf-ledger's docker/Dockerfile, played: the SCITT stand-in plus a marker of this checkout. */
@@ -109,8 +96,6 @@ export function buildReleaseAssets(dir: string, version: string, sbtImage: strin
     }
     return out;
 }
-
-export const sha256File = (f: string) => createHash("sha256").update(fs.readFileSync(f)).digest("hex");
 
 export interface ReleaseServer {
     /** What chainfleet:ottochain.releaseBaseUrl is set to: <base>/v<version>/<asset>. */

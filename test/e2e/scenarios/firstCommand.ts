@@ -10,10 +10,11 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { readStackConfig } from "../../harness/stackConfig";
+import { devStackVersions } from "../../harness/stackConfig";
 import { log } from "../runner/log";
 import { IMAGE_KEYS, pinnedStandin } from "../runner/workdir";
-import { buildReleaseAssets, freshClone, metagraphSource, scittSource, serveReleases, sha256File, tessellationSource } from "../runner/standinSources";
+import { buildReleaseAssets, freshClone, metagraphSource, scittSource, serveReleases, tessellationSource } from "../runner/standinSources";
+import { sha256Of } from "../../../stacks/releaseJars";
 import { learnSecrets, leftovers, READY_BOUND_S, Scenario } from "./context";
 import { startEmpty } from "./fresh";
 import { fleetContainers, inspectOrNull, waitForFleet } from "./fleet";
@@ -42,9 +43,9 @@ export const firstCommand: Scenario = {
         fs.mkdirSync(state, { recursive: true });
         const clone = freshClone(path.join(base, "clone"));
 
-        const stack = readStackConfig("dev")["chainfleet:ottochain"] as { tessellationVersion: string; metagraphVersion?: string };
-        const tv = stack.tessellationVersion.replace(/^v/, "");
-        const mv = stack.metagraphVersion ?? "0.1.0";
+        const versions = devStackVersions();
+        const tv = versions.tessellation.replace(/^v/, "");
+        const mv = versions.metagraph;
         const sbt = await pinnedStandin("sbt");
         const marker = `first-command-${Date.now()}`;
         const scitt = scittSource(path.join(base, "upstream", "scitt-ccf-ledger"), await pinnedStandin("scitt"), marker);
@@ -59,7 +60,7 @@ export const firstCommand: Scenario = {
                 // The ref stays the default, v<tessellationVersion>: the stand-in repository is tagged so.
                 "ottochain.tessellationSource.url": tessellation.url, "ottochain.tessellationSource.builderImage": sbt,
                 "ottochain.releaseBaseUrl": releases.baseUrl,
-                "ottochain.releaseSha256": Object.fromEntries(Object.entries(PINNED).map(([jar, asset]) => [jar, sha256File(assets[asset])])),
+                "ottochain.releaseSha256": Object.fromEntries(Object.entries(PINNED).map(([jar, asset]) => [jar, sha256Of(assets[asset])])),
             };
             for (const [key, standin] of Object.entries(IMAGE_KEYS)) if (!NOT_PULLED.has(key)) sets[key] = await pinnedStandin(standin);
             log(`  fresh clone ${clone}, HOME ${home}; releases at ${releases.baseUrl}; sources ${scitt.url}, ${metagraph.url}, ${tessellation.url}`);
@@ -81,11 +82,11 @@ export const firstCommand: Scenario = {
             for (const [jar, asset] of Object.entries(PINNED)) {
                 const f = path.join(tdir, jar);
                 if (!fs.existsSync(f)) problems.push(`${f}: not downloaded`);
-                else if (sha256File(f) !== sha256File(assets[asset])) problems.push(`${f}: not the served ${asset}`);
+                else if (sha256Of(f) !== sha256Of(assets[asset])) problems.push(`${f}: not the served ${asset}`);
             }
             const gl0 = path.join(tdir, "global-l0.jar");
             if (!fs.existsSync(gl0) || fs.statSync(gl0).size === 0) problems.push(`${gl0}: not built from the Tessellation source`);
-            else if (sha256File(gl0) === sha256File(assets["cl-node.jar"])) problems.push(`${gl0}: is the release's cl-node.jar, which was not pinned (it should have been built)`);
+            else if (sha256Of(gl0) === sha256Of(assets["cl-node.jar"])) problems.push(`${gl0}: is the release's cl-node.jar, which was not pinned (it should have been built)`);
             for (const jar of ["metagraph-l0.jar", "currency-l1.jar", "data-l1.jar"]) {
                 const f = path.join(o, "jars", "metagraph", mv, jar);
                 if (!fs.existsSync(f) || fs.statSync(f).size === 0) problems.push(`${f}: not built from the metagraph source`);
