@@ -9,6 +9,7 @@ import * as net from "net";
 import * as path from "path";
 import { bootConfig, CONFIG_SERVICE_PATH, configServiceScript, configServiceUnit, EnclaveRun } from "../components/platform/enclaveSpec";
 import { CIPHERTEXT_PARAMETER, LotteryChain, lotteryAppEnv } from "../components/systems/lottery/lottery";
+import { freePort } from "./util/ports";
 import { run, shellProblems, stubBin, tempDir, writeScript } from "./util/tools";
 
 const INIT = path.join(__dirname, "..", "components", "systems", "lottery", "enclave", "enclave-init.sh");
@@ -16,18 +17,6 @@ const KEY = `0x${"5e".repeat(32)}`;
 const CIPHERTEXT = "AQICAHhstandin+ciphertext/of+the+operator+key==";
 const CREDS = { AccessKeyId: "ASIASTANDINKEYID0001", SecretAccessKey: "stand-in-secret-access-key/0001", Token: "stand-in-session-token-0001" };
 const CHAIN: LotteryChain = { rpcUrl: "https://rpc.example-chain.org", chainId: 1, contractAddress: `0x${"ab".repeat(20)}`, gasMultiplier: 1.2, logLevel: "INFO" };
-
-/** A free TCP port on 127.0.0.1 (released before use: the tests bind it right after). */
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const s = net.createServer();
-        s.once("error", reject);
-        s.listen(0, "127.0.0.1", () => {
-            const p = (s.address() as net.AddressInfo).port;
-            s.close(() => resolve(p));
-        });
-    });
-}
 
 function accepts(port: number): Promise<boolean> {
     return new Promise((resolve) => {
@@ -367,7 +356,9 @@ describe("enclave boot channel", function () {
         const g = await rig();
         const doc = { version: 1, region: "eu-west-1", rpc: { host: "rpc.example-chain.org", port: 443 }, env: { BLOCKCHAIN_RPC_URL: "https://x" }, operatorKeyCiphertext: CIPHERTEXT };
         fs.writeFileSync(path.join(g.dir, "partial.json"), JSON.stringify(doc));
-        background("socat", [`TCP-LISTEN:${g.run.configPort},bind=127.0.0.1,fork,reuseaddr`, `SYSTEM:cat ${path.join(g.dir, "partial.json")}`], { PATH: "/usr/bin:/bin" });
+        // Reads the request line first, as the real config service does: a server that closes with the
+        // client's "boot" line unread sends a TCP reset, and the client can lose the reply (the old flake).
+        background("socat", [`TCP-LISTEN:${g.run.configPort},bind=127.0.0.1,fork,reuseaddr`, `SYSTEM:read -r request; cat ${path.join(g.dir, "partial.json")}`], { PATH: "/usr/bin:/bin" });
         await listening(g.run.configPort, "the partial parent");
         const r = await enclave(g);
         assert.equal(r.status, 1);

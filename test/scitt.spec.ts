@@ -8,6 +8,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { byName, defaultPlan, dependsOnTransitively, Graph, ofType, planStack } from "./harness/graph";
+import { freePortRun } from "./util/ports";
 import { run, shellProblems, tempDir } from "./util/tools";
 import { SCITT_ENTRYPOINT, scittHealthCommand } from "../components/systems/scitt/scitt";
 
@@ -203,8 +204,8 @@ function entrypoint(cchost: string, ws: string, port: number, opts: { until?: Re
 }
 
 const read = (...p: string[]) => fs.readFileSync(path.join(...p), "utf8");
-let nextPort = 20000 + Math.floor(Math.random() * 20000);
-const freshPort = () => (nextPort += 2);
+/** The node's RPC port and, next to it, its node-to-node port (CCF_NODE_PORT = port + 1). */
+const freshPort = () => freePortRun(2);
 
 describe("SCITT entrypoint against the cchost stand-in", function () {
     this.timeout(120_000);
@@ -229,7 +230,7 @@ describe("SCITT entrypoint against the cchost stand-in", function () {
     });
 
     it("first start: member identity made with openssl once, CCF 7 Start config, governance opens it; healthy only while Open", async () => {
-        const ws = tempDir("scitt-ws-"), port = freshPort();
+        const ws = tempDir("scitt-ws-"), port = await freshPort();
         let healthyWhileOpen = -1;
         const r = await entrypoint(cchost, ws, port, { onMatch: () => { healthyWhileOpen = run("bash", ["-c", scittHealthCommand(port, ws)]).status; } });
         assert.equal(r.status, 0, r.stderr);
@@ -261,7 +262,7 @@ describe("SCITT entrypoint against the cchost stand-in", function () {
     });
 
     it("restart with a ledger (docker restart, kill -9, reboot): PID file removed, Recover from the previous cert, share decrypted, Open", async () => {
-        const ws = tempDir("scitt-ws-"), port = freshPort();
+        const ws = tempDir("scitt-ws-"), port = await freshPort();
         assert.equal((await entrypoint(cchost, ws, port)).status, 0);
         const firstCert = read(ws, "node", "service_cert.pem"), memberCert = read(ws, "member0_cert.pem");
         const firstLedger = fs.readdirSync(path.join(ws, "node", "ledger"));
@@ -291,7 +292,7 @@ describe("SCITT entrypoint against the cchost stand-in", function () {
     });
 
     it("a recovery stopped half-way resumes with the original previous certificate", async () => {
-        const ws = tempDir("scitt-ws-"), port = freshPort();
+        const ws = tempDir("scitt-ws-"), port = await freshPort();
         assert.equal((await entrypoint(cchost, ws, port)).status, 0);
         const original = read(ws, "node", "service_cert.pem");
         const stopped = await entrypoint(cchost, ws, port, { until: /recovery: transition_service_to_open/ });
@@ -307,7 +308,7 @@ describe("SCITT entrypoint against the cchost stand-in", function () {
     });
 
     it("a first Start stopped before Open is set aside (kept, not deleted) and started again", async () => {
-        const ws = tempDir("scitt-ws-"), port = freshPort();
+        const ws = tempDir("scitt-ws-"), port = await freshPort();
         const stopped = await entrypoint(cchost, ws, port, { until: /first start: activating/ });
         assert.doesNotMatch(stopped.stderr, /service open/);
         assert.ok(fs.existsSync(path.join(ws, "node", "start.in-progress")));
@@ -323,7 +324,7 @@ describe("SCITT entrypoint against the cchost stand-in", function () {
     it("refuses to run without the full constitution (scitt.js) instead of letting governance fail later", async () => {
         const ws = tempDir("scitt-ws-"), cdir = tempDir("scitt-const-");
         for (const f of ["validate", "apply", "resolve", "actions"]) fs.copyFileSync(path.join(STAND_IN, "constitution", `${f}.js`), path.join(cdir, `${f}.js`));
-        const r = await entrypoint(cchost, ws, freshPort(), { env: { CONSTITUTION_DIR: cdir } });
+        const r = await entrypoint(cchost, ws, await freshPort(), { env: { CONSTITUTION_DIR: cdir } });
         assert.equal(r.status, 1);
         assert.match(r.stderr, /constitution file .*scitt\.js missing/);
     });

@@ -6,6 +6,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
+import { freePort } from "./ports";
 import { run, tempDir } from "./tools";
 
 export const SSHD = "/usr/sbin/sshd";
@@ -17,16 +18,7 @@ export function sshdUnavailable(): string | undefined {
     return undefined;
 }
 
-export async function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const s = net.createServer();
-        s.listen(0, "127.0.0.1", () => {
-            const port = (s.address() as net.AddressInfo).port;
-            s.close(() => resolve(port));
-        });
-        s.on("error", reject);
-    });
-}
+export { freePort };
 
 export interface Sshd {
     port: number;
