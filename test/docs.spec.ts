@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { configSchema, SECRETS } from "../stacks/config";
+import { longestChain, planStack } from "./harness/graph";
 
 interface ZodLike { _zod?: { def?: { innerType?: ZodLike; shape?: Record<string, ZodLike> } } }
 
@@ -35,5 +36,31 @@ describe("config reference", () => {
         const top = [...Object.keys((configSchema as unknown as { shape: object }).shape), ...SECRETS.map((s) => s.key)];
         for (const k of top) assert.ok(project.config[k]?.description, `chainfleet:${k} is not declared with a description`);
         assert.deepEqual(Object.keys(project.config).sort(), [...top].sort(), "Pulumi.yaml declares a key the program does not read");
+    });
+});
+
+describe("figures that cannot go stale", function () {
+    this.timeout(120_000);
+    const root = path.join(__dirname, "..");
+    const page = fs.readFileSync(path.join(root, "docs", "benchmarks.md"), "utf8");
+
+    it("the README points at the generated benchmark page instead of copying its numbers", () => {
+        const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+        assert.ok(readme.includes("docs/benchmarks.md"));
+        assert.ok(!/\d+ nodes per cluster \d+ resources/.test(readme), "the README repeats plan figures again");
+    });
+
+    it("docs/benchmarks.md's resource counts and critical path are what the program plans now (re-run npm run bench -- --write docs/benchmarks.md)", async () => {
+        // The table's rows: | nodes | resources | critical path | …
+        const rows = [...page.matchAll(/^\| (\d+) \| (\d+) \| (\d+) \|/gm)].map((m) => m.slice(1, 4).map(Number));
+        assert.ok(rows.length >= 2, "the page has no rows");
+        // The two smallest sizes: they plan in about a second; counts grow linearly, so they pin the rest.
+        for (const [nodes, resources, chain] of rows.slice(0, 2)) {
+            const g = await planStack("prod", {
+                "ottochain.currencyL1.nodes": nodes, "ottochain.currencyL1.maxNodes": nodes,
+                "ottochain.dataL1.nodes": nodes, "ottochain.dataL1.maxNodes": nodes, "hosts.instanceType": "r6i.16xlarge",
+            });
+            assert.deepEqual([g.resources.length, longestChain(g)], [resources, chain], `${nodes} nodes per L1 cluster`);
+        }
     });
 });

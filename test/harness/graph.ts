@@ -140,7 +140,35 @@ class RecordingMonitor extends MockMonitor {
 }
 
 /** Deletes the project's own modules from the require cache so the program runs afresh. */
+/**
+ * Each plan re-evaluates the program's modules (they register resources at load), but their
+ * source does not change between plans in one process: ts-node would transpile every file again
+ * on each re-require, which was a large share of a small plan. So the first transpile of each
+ * file is kept and handed to Node's loader again (the source maps ts-node recorded stay valid).
+ */
+function memoizeTranspile(): void {
+    type Loader = (m: NodeModule & { _compile(code: string, file: string): unknown }, file: string) => unknown;
+    const extensions = require.extensions as unknown as Record<string, Loader & { memoized?: true }>;
+    const tsLoader = extensions[".ts"];
+    if (!tsLoader || tsLoader.memoized) return;
+    const compiled = new Map<string, string>();
+    const memoized: Loader & { memoized?: true } = (m, file) => {
+        const hit = compiled.get(file);
+        if (hit !== undefined) return m._compile(hit, file);
+        const nodeCompile = m._compile;
+        // ts-node wraps whatever _compile it finds and calls it with the transpiled JavaScript.
+        m._compile = function (this: unknown, code: string, f: string) {
+            compiled.set(f, code);
+            return nodeCompile.call(this, code, f);
+        };
+        return tsLoader(m, file);
+    };
+    memoized.memoized = true;
+    extensions[".ts"] = memoized;
+}
+
 function purgeProjectModules(): void {
+    memoizeTranspile();
     for (const id of Object.keys(require.cache)) {
         const harness = id.includes(`${path.sep}test${path.sep}`) && !id.includes(`${path.sep}fixtures${path.sep}`);
         if (id.startsWith(ROOT) && !id.includes(`${path.sep}node_modules${path.sep}`) && !harness) {
@@ -243,11 +271,14 @@ export async function planStack(
     // The SDK captures a stack per resource for its source position; ts-node's source-map
     // support would map each one to TypeScript lines, which is most of the plan's time at scale.
     // Plans do not need source positions, so stacks stay raw while the program runs.
-    // Likewise the SDK's promise bookkeeping records a stack per promise: a few frames suffice.
+    // Likewise the SDK's promise bookkeeping (debuggable.js) formats `new Error().stack` for every
+    // promise it makes, which was half of a 100-node plan; with no frames that costs nothing. A
+    // program error still carries its message; CHAINFLEET_PLAN_STACKS=1 brings the frames back
+    // when one is needed to debug a plan.
     const savedPrepare = Error.prepareStackTrace;
     const savedLimit = Error.stackTraceLimit;
     (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
-    Error.stackTraceLimit = 8;
+    Error.stackTraceLimit = process.env.CHAINFLEET_PLAN_STACKS === "1" ? 20 : 0;
     try {
         const { config, secretKeys } = buildConfig(stack, overrides, secrets ?? (stack === "prod" ? FAKE_PROD_SECRETS : {}));
         const monitor: RecordingMonitor = new RecordingMonitor({
