@@ -39,7 +39,10 @@ function planAtRef(ref: string, stack: StackName): PlanJson {
         const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/plan.ts", "--stack", stack, "--json"], {
             cwd: dir, encoding: "utf8", maxBuffer: 512 * 1024 * 1024, env: { ...process.env, TS_NODE_PROJECT: path.join(dir, "tsconfig.json") },
         });
-        return JSON.parse(out) as PlanJson;
+        // The program names files under its own checkout (build contexts, the jars' directory) by
+        // absolute path; the other commit was planned in another directory, which is no change of
+        // the program's, so its paths are read as this checkout's.
+        return JSON.parse(out.split(dir).join(ROOT)) as PlanJson;
     } finally {
         execFileSync("git", ["-C", ROOT, "worktree", "remove", "--force", dir], { stdio: "pipe" });
     }
