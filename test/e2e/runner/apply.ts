@@ -27,6 +27,8 @@ const STACK = "dev";
 export interface RunReport {
     created: string[];
     same: string[];
+    /** Updated in place: only a resource left with init errors and unchanged inputs (the engine's empty Update step). */
+    updated: string[];
     replaced: string[];
     deleted: string[];
     /** Not deleted because protected or retainOnDelete (name and why). */
@@ -35,7 +37,7 @@ export interface RunReport {
     seconds: number;
 }
 
-const emptyReport = (): RunReport => ({ created: [], same: [], replaced: [], deleted: [], kept: [], failed: [], seconds: 0 });
+const emptyReport = (): RunReport => ({ created: [], same: [], updated: [], replaced: [], deleted: [], kept: [], failed: [], seconds: 0 });
 
 /** Every secret value in a wire-form property value (for console redaction). */
 function collectSecrets(v: unknown): void {
@@ -85,6 +87,7 @@ class ApplyMonitor extends MockMonitor {
             urn, type, name, id: "", inputs, outputs: {}, secretKeys: [...secretKeys],
             dependencies: this.expand([...new Set<string>(req.getDependenciesList())]),
             protect: req.getProtect() === true, retainOnDelete: req.getRetainondelete() === true, deleteBeforeReplace: req.getDeletebeforereplace() === true,
+            replaceOnChanges: req.getReplaceonchangesList(),
         };
         this.seen.add(urn);
         try {
@@ -113,10 +116,21 @@ class ApplyMonitor extends MockMonitor {
     /** Reuse, replace or create, through decide() (the seam for the precise provider model). */
     private async ensure(r: ResourceState): Promise<ResourceState> {
         const old = this.state.resources[r.urn];
-        const d = decide(old, r.inputs);
+        const d = decide(old, r.inputs, r.replaceOnChanges);
         if (d.action === "same") {
             this.report.same.push(r.name);
             return old;
+        }
+        if (d.action === "update") {
+            // The provider's Update with no changed input does nothing to the resource; the engine
+            // then stores it without init errors.
+            log(`update ${r.type} ${r.name} (${d.why})`);
+            this.report.updated.push(r.name);
+            const kept = { ...old, ...r, id: old.id, outputs: old.outputs, createdAt: old.createdAt };
+            delete kept.initErrors;
+            this.state.resources[r.urn] = kept;
+            saveState(this.workdir, this.state);
+            return kept;
         }
         const note = (s: string) => log(`  ${r.name}: ${s}`);
         if (d.action === "replace") {
@@ -137,7 +151,7 @@ class ApplyMonitor extends MockMonitor {
             made = await createResource(r.type, r.inputs, note);
         } catch (e) {
             if (e instanceof PartialCreateError) {
-                this.state.resources[r.urn] = { ...r, id: e.id, outputs: e.outputs, tainted: true, createdAt: new Date().toISOString() };
+                this.state.resources[r.urn] = { ...r, id: e.id, outputs: e.outputs, initErrors: [e.message], createdAt: new Date().toISOString() };
                 saveState(this.workdir, this.state);
             }
             throw e;

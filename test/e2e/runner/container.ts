@@ -8,8 +8,9 @@ type Inputs = Record<string, unknown>;
 
 /**
  * A create that failed after the container existed (connect, start, wait): the provider has
- * already set the id, so the engine keeps the container in state as failed-to-initialise and the
- * next update replaces it. The runner does the same (state flag `tainted`).
+ * already set the id, so the engine keeps the container in state with init errors, and the next
+ * update treats it as the engine's step generator does (runner/state.ts decide(): an empty update
+ * unless replaceOnChanges covers "#initerror"). The runner records them the same way (`initErrors`).
  */
 export class PartialCreateError extends Error {
     constructor(readonly id: string, readonly outputs: Inputs, message: string) {

@@ -19,8 +19,13 @@ export interface ResourceState {
     deleteBeforeReplace: boolean;
     /** Top-level input/output keys that are secret (their values are redacted from console output). */
     secretKeys?: string[];
-    /** Created but failed to initialise (e.g. never healthy): the next run replaces it. */
-    tainted?: boolean;
+    /** replaceOnChanges as registered (property paths; "*" is every property). */
+    replaceOnChanges?: string[];
+    /**
+     * Created but failed to initialise (e.g. never healthy): the engine keeps it in state with these
+     * errors, and the next run treats it as Pulumi's step generator does (see decide()).
+     */
+    initErrors?: string[];
     /** When the create finished (ISO time): the scenarios order events with it. */
     createdAt?: string;
 }
@@ -46,19 +51,32 @@ export function saveState(workdir: string, state: State): void {
     fs.renameSync(tmp, p);
 }
 
-export type Decision = { action: "create" } | { action: "same" } | { action: "replace"; changed: string[] };
+export type Decision = { action: "create" } | { action: "same" } | { action: "update"; why: string } | { action: "replace"; changed: string[] };
+
+/** The property path Pulumi's engine uses for "the old state had init errors" (step_generator.go's initErrorSpecialKey). */
+export const INIT_ERROR_KEY = "#initerror";
 
 /**
  * What to do with a resource given its stored state (if any) and the new inputs. Deliberately
  * simple: any difference in any input replaces (no in-place updates, no provider read-back
  * normalisation). This is the seam for the precise provider model.
+ *
+ * A resource whose create failed after it existed (init errors) follows the engine, not
+ * Terraform's taint: pulumi/pulumi pkg/resource/deploy/step_generator.go (continueStepsFromDiff,
+ * applyReplaceOnChanges) replaces it only when its replaceOnChanges covers "#initerror" ("*"
+ * does); otherwise unchanged inputs make an empty Update step, which leaves the resource as it is
+ * (a container that never turned healthy stays, and the `up` reports success).
  */
-export function decide(old: ResourceState | undefined, inputs: Record<string, unknown>): Decision {
+export function decide(old: ResourceState | undefined, inputs: Record<string, unknown>, replaceOnChanges: string[] = []): Decision {
     if (!old) return { action: "create" };
-    if (old.tainted) return { action: "replace", changed: ["(failed to initialise last time)"] };
     const keys = new Set([...Object.keys(old.inputs), ...Object.keys(inputs)]);
     const changed = [...keys].filter((k) => JSON.stringify(old.inputs[k]) !== JSON.stringify(inputs[k])).sort();
-    return changed.length === 0 ? { action: "same" } : { action: "replace", changed };
+    if (changed.length > 0) return { action: "replace", changed };
+    if (old.initErrors?.length) {
+        if (replaceOnChanges.some((p) => p === "*" || p === INIT_ERROR_KEY)) return { action: "replace", changed: [INIT_ERROR_KEY] };
+        return { action: "update", why: `init errors from the last run (${old.initErrors.join("; ")}); unchanged inputs: the engine updates in place` };
+    }
+    return { action: "same" };
 }
 
 /**

@@ -110,7 +110,7 @@ export const firstCommand: Scenario = {
 
             // The same command again: nothing changes, nothing is downloaded or built again.
             const again = await runE2E("up", state, sets, 900, where);
-            const changed = again.report ? [...again.report.created, ...again.report.replaced, ...again.report.deleted] : ["(no report)"];
+            const changed = again.report ? [...again.report.created, ...again.report.updated, ...again.report.replaced, ...again.report.deleted] : ["(no report)"];
             if (again.code !== 0) problems.push(`second up failed: ${failureText(again)}`);
             else if (changed.length > 0) problems.push(`second up changed ${changed.join(", ")}`);
             if (JSON.stringify(Object.fromEntries(releases.served)) !== JSON.stringify(wantServed)) problems.push(`second up downloaded again: ${JSON.stringify(Object.fromEntries(releases.served))}`);

@@ -25,8 +25,8 @@ export const noop: Scenario = {
         const problems: string[] = [];
         if (r.code !== 0) problems.push(`up failed: ${failureText(r)}`);
         const rep = r.report;
-        if (rep && rep.created.length + rep.replaced.length + rep.deleted.length > 0) {
-            problems.push(`changes on a same-config run: created [${rep.created.join(", ")}], replaced [${rep.replaced.join(", ")}], deleted [${rep.deleted.join(", ")}]`);
+        if (rep && rep.created.length + rep.updated.length + rep.replaced.length + rep.deleted.length > 0) {
+            problems.push(`changes on a same-config run: created [${rep.created.join(", ")}], updated [${rep.updated.join(", ")}], replaced [${rep.replaced.join(", ")}], deleted [${rep.deleted.join(", ")}]`);
         }
         const after = await containerIdentities(ctx);
         for (const [name, id] of before) if (after.get(name) !== id) problems.push(`${name}: ${id} → ${after.get(name)}`);
