@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { bool, cidr, cpuQuantity, cpus, int, memoryQuantity, parseCpuMillis, parseMemoryBytes, ipv4, num, oneOf, pinnedImage, port, section, str, text, url } from "./schema";
+import { bool, cidr, cpuQuantity, cpus, int, memoryQuantity, parseCpuMillis, parseMemoryBytes, ipv4, num, oneOf, pinnedImage, port, posixUser, section, str, text, url } from "./schema";
 import { decodeEncryptionKey, enclaveRpcProblems, validateEnclave } from "./rules";
 import { q } from "../components/platform/shell";
 import { HEALTH_PROBES, HealthProbe } from "../components/platform/containerSpec";
@@ -27,7 +27,7 @@ const hosts = section({
     /** Size of each host's encrypted data volume for stateful services, GiB. */
     dataVolumeGiB: int(8, 16384).default(100),
     /** Login user of the AMI (Amazon Linux 2023: ec2-user). */
-    sshUser: str().default("ec2-user"),
+    sshUser: posixUser().default("ec2-user"),
     /** OpenSSH public key installed on the hosts; its private half is chainfleet:sshPrivateKey. */
     sshPublicKey: text().optional(),
     /** CIDRs allowed to reach SSH (22) on the hosts; never 0.0.0.0/0. */

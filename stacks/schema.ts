@@ -2,6 +2,7 @@
 // ("an integer ≥ 1"); stacks/config.ts turns it into "<key> must be <rule> (got <value>)".
 import { z } from "zod";
 import { dockerCpus, parseDockerCpus } from "../components/platform/containerSpec";
+import { POSIX_USER } from "../components/platform/shell";
 
 /** An integer in [min, max] (max optional). */
 export function int(min: number, max?: number) {
@@ -56,6 +57,11 @@ export const memoryQuantity = () => z.string({ error: MEMORY_RULE }).refine((q) 
 export const port = () => int(1, 65535);
 export const bool = () => z.boolean({ error: "true or false" });
 export const str = (rule = "a non-empty string") => z.string({ error: rule }).min(1, { error: rule });
+/** A login name (components/platform/shell.ts POSIX_USER says why this grammar). */
+export const posixUser = () =>
+    z.string({ error: "a POSIX user name" }).regex(POSIX_USER, {
+        error: "a POSIX user name: a lowercase letter or _, then up to 31 of a-z 0-9 _ - (as useradd accepts; no space, newline or quote)",
+    });
 /** Any string (for optional free-form values). */
 export const text = () => z.string({ error: "a string" });
 

@@ -58,6 +58,8 @@ describe("deployer access: command lines", () => {
         assert.deepEqual(shellProblems(nested(waitForHostCommand({ ...a, mode: "ssm" }, "a", "ec2-user", "i-0abc", script, 30))), []);
         assert.deepEqual(shellProblems(copyCommand(a, "a", "ec2-user", "10.0.0.1", "jars/a b.jar", "/data/x")), []);
         assert.deepEqual(shellProblems(bastionUserData("ec2-user")), []);
+        // A value past the config rule (another caller) is refused here too, never spliced into root's heredoc.
+        for (const bad of ["ec2-user\nSSHD\ntouch /tmp/pwned", "ec2-user root"]) assert.throws(() => bastionUserData(bad), /is not a POSIX user name/);
     });
 
     it("writes the key 0600 and rewrites nothing that is unchanged", () => {

@@ -51,6 +51,16 @@ describe("stack config", () => {
         expectProblem(problems("dev", { "hosts.sshAllowedCidrs": "10.0.0.0/8" }), 'chainfleet:hosts.sshAllowedCidrs must be a list of IPv4 CIDRs (got "10.0.0.0/8")');
     });
 
+    it("hosts.sshUser is a POSIX user name: what would end the bastion's heredoc, add an AllowUsers entry or run a command is refused", () => {
+        const rule = "must be a POSIX user name: a lowercase letter or _, then up to 31 of a-z 0-9 _ - (as useradd accepts; no space, newline or quote)";
+        const hostile = ["ec2-user\nSSHD\ntouch /root/pwned", "ec2-user root", "$(id)", "`id`", "ec2-user'", "Admin", "1user", "-oProxyCommand", "ops@host", "", "a".repeat(33), "ec2-üser"];
+        for (const bad of hostile) {
+            expectProblem(problems("prod", { "hosts.sshUser": bad, "hosts.access.mode": "bastion", "hosts.sshAllowedCidrs": ["203.0.113.0/24"] }),
+                `chainfleet:hosts.sshUser ${rule} (got ${JSON.stringify(bad)})`);
+        }
+        for (const good of ["ec2-user", "ubuntu", "admin", "_svc", "a".repeat(32)]) assert.deepEqual(problems("prod", { "hosts.sshUser": good }), [], good);
+    });
+
     it("Neo: replicas ≥ 1, tokens and a key whenever its database is used in prod", () => {
         expectProblem(problems("prod", { "neo.replicas": 0 }), "chainfleet:neo.replicas must be an integer from 1 to 100 (got 0)");
         const { neoEncryptionKey: _k, neoApiTokens: _t, ...rest } = FAKE_PROD_SECRETS;

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { al2023Ami, hardenedInstance, instanceIdentity } from "./ec2Base";
-import { q } from "./shell";
+import { POSIX_USER, q } from "./shell";
 
 export interface BastionArgs {
     vpcId: pulumi.Input<string>;
@@ -29,6 +29,9 @@ export interface BastionArgs {
  * sessions only: `ssh -W` opens a direct-tcpip channel, which AllowTcpForwarding local permits.
  */
 export function bastionSshdConfig(sshUser: string): string {
+    // Spliced into sshd_config and a root heredoc: config already holds it to this grammar
+    // (stacks/schema.ts posixUser); any other caller is held here too.
+    if (!POSIX_USER.test(sshUser)) throw new Error(`bastion: ${JSON.stringify(sshUser)} is not a POSIX user name`);
     return [
         `AllowUsers ${sshUser}`,
         "PermitRootLogin no",

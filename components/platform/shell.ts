@@ -65,3 +65,11 @@ export function secretEnvPreamble(names: string[]): string {
         "unset __line __k __v",
     ].join("\n");
 }
+
+/**
+ * A login name as useradd accepts it and every place it lands can take it unquoted: sshd's
+ * AllowUsers (space-separated), a user-data heredoc, `user@host`. POSIX's portable set narrowed to
+ * Debian's and Amazon Linux's default NAME_REGEX: a lowercase letter or _, then up to 31 of
+ * a-z 0-9 _ -. No space, newline, quote, $ or @.
+ */
+export const POSIX_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
