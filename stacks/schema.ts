@@ -71,16 +71,28 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T)
 }
 
 /** An IPv4 CIDR such as 10.0.0.0/16. */
-export const cidr = () =>
-    z.string({ error: "an IPv4 CIDR like 10.0.0.0/16" }).regex(/^(\d{1,3}\.){3}\d{1,3}\/(\d|[12]\d|3[0-2])$/, {
-        error: "an IPv4 CIDR like 10.0.0.0/16",
-    });
+const octets = (a: string) => a.split(".").map(Number);
+const ipv4Valid = (a: string) => /^(\d{1,3}\.){3}\d{1,3}$/.test(a) && octets(a).every((o) => o <= 255);
+/** A CIDR's address has no bits set past its prefix (10.0.0.1/16 is not canonical: AWS and routing read it as 10.0.0.0/16). */
+function canonicalCidr(c: string): boolean {
+    const [addr, bits] = c.split("/");
+    const n = octets(addr).reduce((acc, o) => acc * 256 + o, 0);
+    const hostBits = 32 - Number(bits);
+    return hostBits === 0 || n % 2 ** hostBits === 0;
+}
 
-/** An IPv4 address such as 127.0.0.1. */
+/** An IPv4 CIDR such as 10.0.0.0/16: octets 0–255, prefix 0–32, no host bits set. */
+export const cidr = () =>
+    z.string({ error: "an IPv4 CIDR like 10.0.0.0/16" })
+        .regex(/^(\d{1,3}\.){3}\d{1,3}\/(\d|[12]\d|3[0-2])$/, { error: "an IPv4 CIDR like 10.0.0.0/16" })
+        .refine((c) => ipv4Valid(c.split("/")[0]), { error: "an IPv4 CIDR whose octets are 0 to 255" })
+        .refine(canonicalCidr, { error: "a CIDR with no host bits set (the address must be the network's first, e.g. 10.0.0.0/16, not 10.0.0.1/16)" });
+
+/** An IPv4 address such as 127.0.0.1 (octets 0–255). */
 export const ipv4 = () =>
     z.string({ error: "an IPv4 address like 127.0.0.1" }).regex(/^(\d{1,3}\.){3}\d{1,3}$/, {
         error: "an IPv4 address like 127.0.0.1",
-    });
+    }).refine(ipv4Valid, { error: "an IPv4 address whose octets are 0 to 255" });
 
 /** An http(s) URL. */
 export const url = () =>

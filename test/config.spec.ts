@@ -61,6 +61,16 @@ describe("stack config", () => {
         for (const good of ["ec2-user", "ubuntu", "admin", "_svc", "a".repeat(32)]) assert.deepEqual(problems("prod", { "hosts.sshUser": good }), [], good);
     });
 
+    it("CIDRs and addresses: octets 0 to 255, and a CIDR with no host bits", () => {
+        expectProblem(problems("prod", { "network.cidr": "10.300.0.0/16" }), 'chainfleet:network.cidr must be an IPv4 CIDR whose octets are 0 to 255 (got "10.300.0.0/16")');
+        expectProblem(problems("prod", { "hosts.ingressAllowedCidrs": ["10.0.0.1/8"] }),
+            'chainfleet:hosts.ingressAllowedCidrs[0] must be a CIDR with no host bits set (the address must be the network\'s first, e.g. 10.0.0.0/16, not 10.0.0.1/16) (got "10.0.0.1/8")');
+        expectProblem(problems("dev", { "hosts.localAddress": "127.0.0.256" }), 'chainfleet:hosts.localAddress must be an IPv4 address whose octets are 0 to 255 (got "127.0.0.256")');
+        for (const good of ["10.0.0.0/8", "192.168.1.128/25", "203.0.113.7/32", "0.0.0.0/0"]) {
+            assert.ok(!problems("prod", { "hosts.ingressAllowedCidrs": [good] }).some((p) => p.includes("ingressAllowedCidrs")), good);
+        }
+    });
+
     it("Neo: replicas ≥ 1, tokens and a key whenever its database is used in prod", () => {
         expectProblem(problems("prod", { "neo.replicas": 0 }), "chainfleet:neo.replicas must be an integer from 1 to 100 (got 0)");
         const { neoEncryptionKey: _k, neoApiTokens: _t, ...rest } = FAKE_PROD_SECRETS;
