@@ -231,6 +231,7 @@ export async function preflight(c: PlainConfig, probes: PreflightProbes, env: No
     // 1. The engine answers, and what it runs (to tell our own containers from strangers on a port).
     let containers: EngineContainer[] = [];
     let engineMiB: number | undefined;
+    let engineCpus: number | undefined;
     if (e.kind === "other") {
         report.notes.push(`the Docker engine at ${e.url} (DOCKER_HOST) was not checked: only unix:// and tcp:// endpoints can be asked from here`);
     } else {
@@ -243,8 +244,9 @@ export async function preflight(c: PlainConfig, probes: PreflightProbes, env: No
             if (!("error" in list) && list.status === 200) containers = JSON.parse(list.body) as EngineContainer[];
             const info = await probes.dockerGet(e, "/info");
             if (!("error" in info) && info.status === 200) {
-                const mem = (JSON.parse(info.body) as { MemTotal?: number }).MemTotal;
+                const { MemTotal: mem, NCPU: ncpu } = JSON.parse(info.body) as { MemTotal?: number; NCPU?: number };
                 if (mem) engineMiB = Math.floor(mem / 2 ** 20);
+                if (ncpu) engineCpus = ncpu;
             }
         }
     }
@@ -257,6 +259,17 @@ export async function preflight(c: PlainConfig, probes: PreflightProbes, env: No
     if (use.mib > haveMiB - HOST_RESERVED_MIB) {
         report.problems.push(`the dev containers' memory limits add up to ${use.mib} MiB (${use.parts.join(" + ")}), more than the ${haveMiB - HOST_RESERVED_MIB} MiB left when ${what} ${haveMiB} MiB ` +
             `less ${HOST_RESERVED_MIB} MiB for the OS and Docker: lower ${use.keys.join(" or ")}, or turn a system off (chainfleet:<system>.enabled: false)`);
+    }
+
+    // 2b. CPUs: the engine refuses a container whose CPU limit exceeds its CPUs ("range of CPUs is
+    // from 0.01 to N"), and a replacement deletes the old container first: so refuse it here.
+    if (engineCpus !== undefined) {
+        for (const [on, key, cpus] of [[c.scitt.enabled, "scitt.cpus", c.scitt.cpus], [c.wealthwars.enabled, "wealthwars.cpus", c.wealthwars.cpus]] as const) {
+            if (on && cpus > engineCpus) {
+                report.problems.push(`${NS}:${key} is ${cpus} CPUs, more than the ${engineCpus} the Docker engine at ${e.url} has: Docker would refuse the container ` +
+                    `(after deleting the old one, on a replacement); set it to at most ${engineCpus}`);
+            }
+        }
     }
 
     // 3. Ports: each published or host-networked port must be free on its address, unless our own container holds it (a second `up`).

@@ -37,6 +37,8 @@ interface Fake {
     ping?: { status: number } | { error: string };
     containers?: object[];
     engineMemMiB?: number;
+    /** The engine's NCPU (/info); default 64. */
+    engineCpus?: number;
     memMiB?: number;
     /** "address:port" → error code of listen. */
     busy?: Record<string, string>;
@@ -54,7 +56,7 @@ function fakeProbes(f: Fake = {}): PreflightProbes & { listened: string[] } {
             if ("error" in ping) return ping;
             if (p === "/_ping") return { status: ping.status, body: "OK" };
             if (p.startsWith("/containers/json")) return { status: 200, body: JSON.stringify(f.containers ?? []) };
-            if (p === "/info") return { status: 200, body: JSON.stringify({ MemTotal: (f.engineMemMiB ?? 65536) * 2 ** 20 }) };
+            if (p === "/info") return { status: 200, body: JSON.stringify({ MemTotal: (f.engineMemMiB ?? 65536) * 2 ** 20, NCPU: f.engineCpus ?? 64 }) };
             return { status: 404, body: "" };
         },
         listen: async (address, port) => {
@@ -124,6 +126,17 @@ describe("dev preflight", () => {
         const ww = devMemoryUse(readyConfig({ "wealthwars.enabled": true, "wealthwars.image": "example.org/ww:1.0" }));
         assert.equal(ww.mib, use.mib + 2048 + 1024);
         assert.ok(ww.keys.includes("chainfleet:wealthwars.memoryMiB"));
+    });
+
+    it("CPUs: a container's limit above the engine's CPUs is refused before anything is registered, naming the key", async () => {
+        const c = readyConfig({ "scitt.cpus": 4, "wealthwars.enabled": true, "wealthwars.image": "example.org/ww:1.0", "wealthwars.cpus": 2 });
+        const r = await preflight(c, fakeProbes({ engineCpus: 2 }), SOCKET_ENV);
+        assert.deepEqual(r.problems.filter((p) => /CPUs/.test(p)), [
+            "chainfleet:scitt.cpus is 4 CPUs, more than the 2 the Docker engine at unix:///var/run/docker.sock has: Docker would refuse the container (after deleting the old one, on a replacement); set it to at most 2",
+        ]);
+        assert.deepEqual((await preflight(readyConfig({ "scitt.cpus": 2 }), fakeProbes({ engineCpus: 2 }), SOCKET_ENV)).problems, []);
+        // A system that is off is not counted.
+        assert.deepEqual((await preflight(readyConfig({ "wealthwars.cpus": 8 }), fakeProbes({ engineCpus: 2 }), SOCKET_ENV)).problems, []);
     });
 
     it("memory: what the preflight sums is what the dev plan's containers are given", async () => {
