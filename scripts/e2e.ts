@@ -76,6 +76,12 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
+    // Node exits 0 when its event loop empties, even with main() still awaiting a promise that can
+    // never settle: a run cut short that way would read as green. It is a failure.
+    process.on("beforeExit", () => {
+        console.error("e2e: the event loop emptied before the run finished (a promise that can never settle): failing");
+        process.exit(1);
+    });
     main().then((code) => process.exit(code), (e) => {
         console.error(e instanceof Error ? e.message : e);
         process.exit(1);

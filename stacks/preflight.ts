@@ -99,6 +99,9 @@ export const realProbes: PreflightProbes = {
             res.setEncoding("utf8");
             res.on("data", (d: string) => (body += d));
             res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+            // A response cut off mid-body emits no 'end' (and its error only to a listener): settle anyway.
+            res.on("error", (err) => resolve({ error: err.message }));
+            res.on("close", () => { if (!res.complete) resolve({ error: "the engine cut its answer off" }); });
         });
         req.on("timeout", () => req.destroy(new Error("no answer within 5 s")));
         req.on("error", (err) => resolve({ error: err.message }));

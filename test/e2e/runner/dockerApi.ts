@@ -31,6 +31,8 @@ export function rawRequest(method: string, path: string, body?: unknown, timeout
                 resolve({ status: res.statusCode ?? 0, body: raw.toString("utf8"), raw });
             });
             res.on("error", reject);
+            // Cut off mid-body (dockerd stopping): no 'end'; without this the promise never settles.
+            res.on("close", () => { if (!res.complete) reject(new Error(`docker API ${method} ${path}: the response was cut off`)); });
         });
         req.on("timeout", () => req.destroy(new Error(`docker API ${method} ${path}: no answer within ${timeoutMs} ms`)));
         req.on("error", reject);

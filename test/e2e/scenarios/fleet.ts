@@ -16,6 +16,11 @@ export function httpGet(url: string, timeoutMs = 5000): Promise<{ status: number
             let body = "";
             res.on("data", (c: Buffer) => (body += c.toString("utf8")));
             res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+            // A response cut off mid-body (the node or dockerd restarting) emits no 'end', and Node's
+            // IncomingMessage swallows its error when nothing listens: the promise would never settle,
+            // and once nothing else is pending Node exits 0 in the middle of a scenario.
+            res.on("error", reject);
+            res.on("close", () => { if (!res.complete) reject(new Error(`${url}: the response was cut off`)); });
         });
         req.on("timeout", () => req.destroy(new Error(`${url}: no answer in ${timeoutMs} ms`)));
         req.on("error", reject);
