@@ -70,9 +70,9 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T)
     return z.enum(values, { error: `one of ${values.map((v) => `"${v}"`).join(", ")}` });
 }
 
-/** An IPv4 CIDR such as 10.0.0.0/16. */
 const octets = (a: string) => a.split(".").map(Number);
-const ipv4Valid = (a: string) => /^(\d{1,3}\.){3}\d{1,3}$/.test(a) && octets(a).every((o) => o <= 255);
+/** Every octet of a dotted quad (already matched by the pattern) is at most 255. */
+const octetsInRange = (a: string) => octets(a).every((o) => o <= 255);
 /** A CIDR's address has no bits set past its prefix (10.0.0.1/16 is not canonical: AWS and routing read it as 10.0.0.0/16). */
 function canonicalCidr(c: string): boolean {
     const [addr, bits] = c.split("/");
@@ -81,18 +81,21 @@ function canonicalCidr(c: string): boolean {
     return hostBits === 0 || n % 2 ** hostBits === 0;
 }
 
-/** An IPv4 CIDR such as 10.0.0.0/16: octets 0–255, prefix 0–32, no host bits set. */
+/**
+ * An IPv4 CIDR such as 10.0.0.0/16: octets 0–255, prefix 0–32, no host bits set. Each check
+ * aborts the next, so a value gets the one message of the first rule it breaks.
+ */
 export const cidr = () =>
     z.string({ error: "an IPv4 CIDR like 10.0.0.0/16" })
-        .regex(/^(\d{1,3}\.){3}\d{1,3}\/(\d|[12]\d|3[0-2])$/, { error: "an IPv4 CIDR like 10.0.0.0/16" })
-        .refine((c) => ipv4Valid(c.split("/")[0]), { error: "an IPv4 CIDR whose octets are 0 to 255" })
+        .regex(/^(\d{1,3}\.){3}\d{1,3}\/(\d|[12]\d|3[0-2])$/, { error: "an IPv4 CIDR like 10.0.0.0/16", abort: true })
+        .refine((c) => octetsInRange(c.split("/")[0]), { error: "an IPv4 CIDR whose octets are 0 to 255", abort: true })
         .refine(canonicalCidr, { error: "a CIDR with no host bits set (the address must be the network's first, e.g. 10.0.0.0/16, not 10.0.0.1/16)" });
 
-/** An IPv4 address such as 127.0.0.1 (octets 0–255). */
+/** An IPv4 address such as 127.0.0.1 (octets 0–255; the pattern's failure aborts the range check). */
 export const ipv4 = () =>
     z.string({ error: "an IPv4 address like 127.0.0.1" }).regex(/^(\d{1,3}\.){3}\d{1,3}$/, {
-        error: "an IPv4 address like 127.0.0.1",
-    }).refine(ipv4Valid, { error: "an IPv4 address whose octets are 0 to 255" });
+        error: "an IPv4 address like 127.0.0.1", abort: true,
+    }).refine(octetsInRange, { error: "an IPv4 address whose octets are 0 to 255" });
 
 /** An http(s) URL. */
 export const url = () =>

@@ -66,6 +66,11 @@ describe("stack config", () => {
         expectProblem(problems("prod", { "hosts.ingressAllowedCidrs": ["10.0.0.1/8"] }),
             'chainfleet:hosts.ingressAllowedCidrs[0] must be a CIDR with no host bits set (the address must be the network\'s first, e.g. 10.0.0.0/16, not 10.0.0.1/16) (got "10.0.0.1/8")');
         expectProblem(problems("dev", { "hosts.localAddress": "127.0.0.256" }), 'chainfleet:hosts.localAddress must be an IPv4 address whose octets are 0 to 255 (got "127.0.0.256")');
+        // One message per value: the first rule it breaks, not every later one too.
+        const about = (key: string, list: string[]) => list.filter((p) => p.startsWith(`chainfleet:${key} `));
+        assert.deepEqual(about("hosts.localAddress", problems("dev", { "hosts.localAddress": "localhost" })), ['chainfleet:hosts.localAddress must be an IPv4 address like 127.0.0.1 (got "localhost")']);
+        assert.deepEqual(about("network.cidr", problems("prod", { "network.cidr": "10.0.0.0" })), ['chainfleet:network.cidr must be an IPv4 CIDR like 10.0.0.0/16 (got "10.0.0.0")']);
+        assert.deepEqual(about("network.cidr", problems("prod", { "network.cidr": "10.300.0.1/16" })), ['chainfleet:network.cidr must be an IPv4 CIDR whose octets are 0 to 255 (got "10.300.0.1/16")']);
         for (const good of ["10.0.0.0/8", "192.168.1.128/25", "203.0.113.7/32", "0.0.0.0/0"]) {
             assert.ok(!problems("prod", { "hosts.ingressAllowedCidrs": [good] }).some((p) => p.includes("ingressAllowedCidrs")), good);
         }
