@@ -139,7 +139,6 @@ class RecordingMonitor extends MockMonitor {
     }
 }
 
-/** Deletes the project's own modules from the require cache so the program runs afresh. */
 /**
  * Each plan re-evaluates the program's modules (they register resources at load), but their
  * source does not change between plans in one process: ts-node would transpile every file again
@@ -167,6 +166,7 @@ function memoizeTranspile(): void {
     extensions[".ts"] = memoized;
 }
 
+/** Deletes the project's own modules from the require cache so the program runs afresh. */
 function purgeProjectModules(): void {
     memoizeTranspile();
     for (const id of Object.keys(require.cache)) {

@@ -18,8 +18,6 @@ export function sshdUnavailable(): string | undefined {
     return undefined;
 }
 
-export { freePort };
-
 export interface Sshd {
     port: number;
     /** The server's ed25519 public key ("ssh-ed25519 AAAA…"). */
