@@ -135,6 +135,8 @@ describe("dev preflight", () => {
             "chainfleet:scitt.cpus is 4 CPUs, more than the 2 the Docker engine at unix:///var/run/docker.sock has: Docker would refuse the container (after deleting the old one, on a replacement); set it to at most 2",
         ]);
         assert.deepEqual((await preflight(readyConfig({ "scitt.cpus": 2 }), fakeProbes({ engineCpus: 2 }), SOCKET_ENV)).problems, []);
+        // The bound is exact: a quarter core over is refused.
+        assert.match((await preflight(readyConfig({ "scitt.cpus": 2.25 }), fakeProbes({ engineCpus: 2 }), SOCKET_ENV)).problems.join("\n"), /chainfleet:scitt\.cpus is 2\.25 CPUs, more than the 2/);
         // A system that is off is not counted.
         assert.deepEqual((await preflight(readyConfig({ "wealthwars.cpus": 8 }), fakeProbes({ engineCpus: 2 }), SOCKET_ENV)).problems, []);
     });
