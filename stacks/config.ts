@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { bool, cidr, cpuQuantity, cpus, int, memoryQuantity, parseCpuMillis, parseMemoryBytes, ipv4, num, oneOf, pinnedImage, port, posixUser, section, str, text, url } from "./schema";
+import { absolutePath, bool, isAbsolutePath, PATH_RULE, cidr, cpuQuantity, cpus, dnsLabel, dnsSubdomain, hostName, ingressHost, instanceType, int, localPath, memoryQuantity, parseCpuMillis, parseMemoryBytes, ipv4, num, oneOf, pinnedImage, port, posixUser, rdsClass, relativePath, section, singleLine, sshPublicKey, str, text, url } from "./schema";
 import { decodeEncryptionKey, enclaveRpcProblems, validateEnclave } from "./rules";
 import { q } from "../components/platform/shell";
 import { HEALTH_PROBES, HealthProbe } from "../components/platform/containerSpec";
@@ -23,13 +23,13 @@ const hosts = section({
     /** dev: the address peers use to reach services on this machine. */
     localAddress: ipv4().default("127.0.0.1"),
     /** EC2 instance type of the Docker hosts (prod). */
-    instanceType: str().default("t3.xlarge"),
+    instanceType: instanceType().default("t3.xlarge"),
     /** Size of each host's encrypted data volume for stateful services, GiB. */
     dataVolumeGiB: int(8, 16384).default(100),
     /** Login user of the AMI (Amazon Linux 2023: ec2-user). */
     sshUser: posixUser().default("ec2-user"),
     /** OpenSSH public key installed on the hosts; its private half is chainfleet:sshPrivateKey. */
-    sshPublicKey: text().optional(),
+    sshPublicKey: sshPublicKey().optional(),
     /** CIDRs allowed to reach SSH (22) on the hosts; never 0.0.0.0/0. */
     sshAllowedCidrs: z.array(cidr(), { error: "a list of IPv4 CIDRs" }).default([]),
     /** CIDRs allowed to reach the ports services publish on the hosts. */
@@ -48,9 +48,9 @@ const hosts = section({
         /** mode jump: the existing jump host, "user@host" or "user@host:port". */
         jumpHost: text().optional(),
         /** mode bastion: EC2 type of the bastion. */
-        bastionInstanceType: str().default("t3.micro"),
+        bastionInstanceType: instanceType().default("t3.micro"),
         /** Where the deployer keeps the key (from chainfleet:sshPrivateKey) and known_hosts; relative to the project. Default .chainfleet/ssh/<stack>. */
-        keyDir: text().optional(),
+        keyDir: localPath().optional(),
         /**
          * Pinned host keys, as known_hosts lines ("chainfleet-<label> ssh-ed25519 AAAA…", printed by the
          * stack output access.knownHosts after the first up). Set: any other key is refused; unset: a
@@ -102,20 +102,29 @@ const network = section({
 
 const kubernetes = section({
     /** Namespace the Kubernetes workloads go to. */
-    namespace: str().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: "a DNS-1123 label" }).default("chainfleet"),
+    namespace: dnsLabel().default("chainfleet"),
     /** kubeconfig context to use (default: the current context). */
-    context: text().optional(),
+    context: singleLine().optional(),
     /** Namespace of the ingress controller allowed through NetworkPolicies. */
-    ingressNamespace: str().default("ingress-nginx"),
+    ingressNamespace: dnsLabel().default("ingress-nginx"),
     /** CIDRs the cluster's pods reach RDS from (its pod or node CIDRs), added to the VPC's own CIDR. */
     clusterCidrs: z.array(cidr(), { error: "a list of IPv4 CIDRs" }).default([]),
     /** The cluster's node or pod security group (sg-…), admitted to RDS (same or peered VPC). */
     clusterSecurityGroupId: text().regex(/^sg-[0-9a-f]{8,17}$/, { error: "a security group id like sg-0abc12345def67890" }).optional(),
 });
 
+/** A directory on the hosts: an absolute path, or "" for ottochainDirDefault. */
+const hostDir = () => z.string({ error: "an absolute path" }).refine((d) => d === "" || isAbsolutePath(d), { error: `an absolute, normalised path (like /opt/ottochain/jars) of ${PATH_RULE}` });
+
 /** A git URL and a ref of a source built from (stacks/gitSources.ts). */
-const gitUrl = () => text().regex(/^((https?|ssh|git|file):\/\/\S+|[\w.-]+@[\w.-]+:\S+)$/, { error: "a git URL (https://, ssh://, git://, file:// or user@host:path)" });
-const gitRef = () => text().regex(/^[\w][\w./-]{0,199}$/, { error: "a branch, tag or commit id" });
+const gitUrl = () => text().regex(/^((https?|ssh|git|file):\/\/[^\s'"`$\\;|&<>(){}]+|[\w.-]+@[\w.-]+:[^\s'"`$\\;|&<>(){}]+)$/, {
+    error: "a git URL (https://, ssh://, git://, file:// or user@host:path) with no space, quote, $ or shell syntax",
+});
+/** A branch, tag or commit id as git check-ref-format accepts one (no .., no trailing . or /, no .lock). */
+const gitRef = () => text().regex(/^[\w][\w./-]{0,199}$/, { error: "a branch, tag or commit id", abort: true })
+    .refine((r) => !r.includes("..") && !r.includes("//") && !r.endsWith("/") && !r.endsWith(".") && !r.endsWith(".lock") && !r.includes("/."), {
+        error: "a branch, tag or commit id git accepts (no .., //, /. and no trailing /, . or .lock)",
+    });
 
 /** A maintenance token (genesis reset, resync, re-key): a new value does it once more. */
 const token = () => text().regex(/^[\w.-]{1,64}$/, { error: "a token of letters, digits, . _ -" });
@@ -131,7 +140,7 @@ const scitt = section({
     /** Image reference; exclusive with buildContext. */
     image: pinnedImage().optional(),
     /** Path of a scitt-ccf-ledger checkout to build the image from (CCF 7: one build for every platform, no build args). */
-    buildContext: text().optional(),
+    buildContext: localPath().optional(),
     /**
      * A git URL and ref (branch, tag or full commit id) of scitt-ccf-ledger to build the image from:
      * checked out into .chainfleet/src/scitt-ccf-ledger before anything is registered, then built as
@@ -142,7 +151,7 @@ const scitt = section({
         ref: gitRef().optional(),
     }),
     /** Dockerfile inside buildContext. */
-    dockerfile: str().default("docker/Dockerfile"),
+    dockerfile: relativePath().default("docker/Dockerfile"),
     /** CPU limit, cores. */
     cpus: cpus(0.25, 64).default(1),
     /** Memory limit, MiB. */
@@ -150,25 +159,25 @@ const scitt = section({
     /** Interface the RPC port is published on. */
     bindAddress: ipv4().default("127.0.0.1"),
     /** SNP attestation config file on the host (required with platform snp). */
-    attestationConfigPath: text().optional(),
+    attestationConfigPath: absolutePath().optional(),
     /** Prod: a local file copied to attestationConfigPath on the SCITT host (else put it there yourself). */
-    attestationConfigSource: text().optional(),
+    attestationConfigSource: localPath().optional(),
     /**
      * Prod: EC2 type of the SCITT host (default chainfleet:hosts.instanceType). With platform snp it
      * must be an AMD SEV-SNP type (m6a, c6a, r6a); the host is then launched with SEV-SNP enabled.
      */
-    instanceType: text().optional(),
+    instanceType: instanceType().optional(),
     /** CIDRs allowed to reach the RPC port in prod (added to hosts.ingressAllowedCidrs for this port only). */
     allowedCidrs: z.array(cidr(), { error: "a list of IPv4 CIDRs" }).default([]),
 });
 
 const database = section({
     /** RDS instance class (prod). */
-    instanceClass: str().default("db.t4g.medium"),
+    instanceClass: rdsClass().default("db.t4g.medium"),
     /** RDS storage, GiB. */
     allocatedStorageGiB: int(20, 65536).default(20),
     /** PostgreSQL major version. */
-    engineVersion: str().default("16"),
+    engineVersion: str().regex(/^\d{1,2}(\.\d{1,2})?$/, { error: "a PostgreSQL version like 16 or 16.4" }).default("16"),
     /** Automated backup retention, days (≥ 7). */
     backupRetentionDays: int(7, 35).default(7),
     /** Image of the dev PostgreSQL container. */
@@ -238,11 +247,11 @@ const ottochain = section({
     /** CL_COLLATERAL (0 in dev). */
     collateral: int(0).default(0),
     /** Host directory with global-l0.jar, metagraph-l0.jar, currency-l1.jar, data-l1.jar, cl-keytool.jar, cl-wallet.jar (default: ottochainDirDefault). */
-    jarsDir: str().default(""),
+    jarsDir: hostDir().default(""),
     /** Host directory where each node's keystore lives (<node>.p12); created once, never deleted (default: ottochainDirDefault). */
-    keysDir: str().default(""),
+    keysDir: hostDir().default(""),
     /** Host directory with genesis.csv (GL0, ML0) and, after ML0's first boot, genesis.snapshot and genesis.address (default: ottochainDirDefault). */
-    genesisDir: str().default(""),
+    genesisDir: hostDir().default(""),
     /**
      * Dev: the metagraph's source, a git URL and ref: its jars are built (sbt assembly in a Docker
      * build stage on builderImage) into <jarsDir>/metagraph/<metagraphVersion>/ when that version
@@ -272,9 +281,9 @@ const ottochain = section({
         enabled: bool().default(TESSELLATION_SOURCE_DEFAULTS.enabled),
     }).optional(),
     /** Prod: local directory laid out as jarsDir (tessellation/<version>/, metagraph/<version>/), whose every version is copied to every metagraph host's jarsDir. */
-    jarsSource: text().optional(),
+    jarsSource: localPath().optional(),
     /** Prod: local directory with gl0/genesis.csv and ml0/genesis.csv, copied to genesisDir (never snapshots). */
-    genesisSource: text().optional(),
+    genesisSource: localPath().optional(),
     /** Dev: release base URL of the Tessellation tool jars: <releaseBaseUrl>/v<tessellationVersion>/<asset> (stacks/releaseJars.ts). */
     releaseBaseUrl: url().default("https://github.com/Constellation-Labs/tessellation/releases/download"),
     /**
@@ -284,7 +293,7 @@ const ottochain = section({
     releaseSha256: z.partialRecord(z.enum(["cl-keytool.jar", "cl-wallet.jar", "global-l0.jar"]), z.string().regex(/^[0-9a-f]{64}$/, { error: "64 lowercase hex digits (a SHA-256)" }),
         { error: "a map of jar name to SHA-256" }).default({}),
     /** Keystore alias (CL_KEYALIAS). */
-    keyAlias: str().default("alias"),
+    keyAlias: str().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { error: "a keystore alias of letters, digits, _ . - (at most 64, starting with a letter or digit)" }).default("alias"),
     /**
      * Explicit, destructive genesis reset: set to a new token to move ML0's data aside (kept, not
      * deleted) and run genesis again on the next `pulumi up`. Leave unset in normal operation.
@@ -310,7 +319,7 @@ const ottochain = section({
         /** External GL0 peer id (source external). */
         peerId: text().regex(/^[0-9a-f]{128}$/, { error: "a 128-hex-digit peer id" }).optional(),
         /** External GL0 host (source external). */
-        host: text().optional(),
+        host: hostName().optional(),
         /** External GL0 public HTTP port (source external). */
         port: port().default(9000),
     }),
@@ -358,7 +367,7 @@ const lottery = section({
     logLevel: oneOf(["DEBUG", "INFO", "WARNING", "ERROR"]).default("INFO"),
     enclave: section({
         /** Parent EC2 instance type (Nitro, ≥ 4 vCPUs Intel/AMD, ≥ 2 Graviton). */
-        instanceType: str().default("m6i.xlarge"),
+        instanceType: instanceType().default("m6i.xlarge"),
         /** vCPUs given to the enclave (even on multithreaded parents; parent keeps ≥ 2). */
         cpuCount: int(1, 128).default(2),
         /** Enclave memory, MiB (≥ 64, ≥ 4 × EIF size). */
@@ -422,11 +431,11 @@ const neo = section({
     }),
     ingress: section({
         /** Public host name (prod). */
-        host: text().optional(),
+        host: ingressHost().optional(),
         /** IngressClass. */
-        className: str().default("nginx"),
+        className: dnsSubdomain().default("nginx"),
         /** Secret holding the TLS certificate (e.g. from cert-manager). */
-        tlsSecretName: str().default("neo-service-layer-tls"),
+        tlsSecretName: dnsSubdomain().default("neo-service-layer-tls"),
     }),
     postgres: database,
 });
@@ -550,6 +559,11 @@ export function keyOf(path: readonly PropertyKey[]): string {
     return out;
 }
 
+/** Would this string, unquoted, be read as that type (pulumi config set --path: integers and true/false)? */
+function readsAs(v: string, type: "number" | "boolean"): boolean {
+    return type === "boolean" ? v === "true" || v === "false" : /^-?(0|[1-9]\d*)(\.\d+)?$/.test(v);
+}
+
 function show(v: unknown): string {
     return v === undefined ? "nothing" : JSON.stringify(v);
 }
@@ -564,8 +578,15 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /** Turns zod issues into "<key> must be <rule> (got <value>)" lines. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[], raw: unknown): string[] {
+export function formatIssues(issues: readonly z.core.$ZodIssue[], raw: unknown, stack = "<stack>"): string[] {
     return issues.map((issue) => {
+        const got = valueAt(raw, issue.path);
+        if (issue.code === "invalid_type" && issue.expected === "string" && (typeof got === "number" || typeof got === "boolean")) {
+            // Only a nested key can hold a number (top-level values are strings): store it as one.
+            const as = String(got);
+            return `${keyOf(issue.path)} must be ${issue.message} (got ${show(got)}, a ${typeof got}; a string is needed): ` +
+                `store it as a string with \`pulumi config set --stack ${q(stack)} --path --type string ${q(keyOf(issue.path))} -- ${q(as)}\`${typeof got === "number" ? ", or quote it in the stack file if you meant another spelling" : ""}`;
+        }
         if (issue.code === "unrecognized_keys" && issue.path.length === 0) {
             return `unknown config key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${NS}:${k}"`).join(", ")} (a typo?)`;
         }
@@ -573,6 +594,11 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], raw: unknown):
             return `${keyOf(issue.path)} has unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} (a typo?)`;
         }
         if (issue.code === "custom" && issue.params?.sentence) return String(issue.message);
+        // A private key pasted into a plain key is not echoed into a log.
+        if (issue.code === "custom" && issue.params?.hideValue) return `${keyOf(issue.path)} must be ${issue.message} (got a value not shown here: it holds a private key, which belongs only in a secret)`;
+        if (issue.code === "invalid_type" && (issue.expected === "number" || issue.expected === "boolean") && typeof got === "string" && readsAs(got, issue.expected as "number" | "boolean")) {
+            return `${keyOf(issue.path)} must be ${issue.message} (got ${show(got)}, a string): write it unquoted in the stack file, or set it with \`pulumi config set --stack ${q(stack)} --path ${q(keyOf(issue.path))} ${q(got)}\`, which stores it as a ${issue.expected}`;
+        }
         return `${keyOf(issue.path)} must be ${issue.message} (got ${show(valueAt(raw, issue.path))})`;
     });
 }
@@ -735,6 +761,73 @@ function parseRaw(s: string): unknown {
 }
 
 /**
+ * Integers where the schema wants a string, as strings: `pulumi config set --path` stores a value
+ * that reads as an integer (no leading 0) as a number (pulumi/pulumi config/map.go
+ * adjustObjectValue), so `metagraphVersion 17` arrives as 17 and reads back unchanged as "17".
+ * Any other number or a boolean for a string key stays as it is and is refused with the command
+ * that stores it as a string (formatIssues).
+ */
+function asTyped(raw: Record<string, unknown>): Record<string, unknown> {
+    let work = raw;
+    for (let round = 0; round < 8; round++) {
+        const parsed = configSchema.safeParse(work);
+        if (parsed.success) return work;
+        const ints = parsed.error.issues.filter((i) => i.code === "invalid_type" && i.expected === "string" && Number.isSafeInteger(valueAt(work, i.path)));
+        if (ints.length === 0) return work;
+        work = structuredClone(work);
+        for (const i of ints) setAt(work, i.path, String(valueAt(work, i.path)));
+    }
+    return work;
+}
+
+/**
+ * The config with every failing key unset (so it takes its default), if that parses: what the
+ * rules that span keys check when single keys fail. Undefined when it cannot be repaired (a
+ * required key such as topology failed).
+ */
+function withoutFailedKeys(raw: Record<string, unknown>, issues: readonly z.core.$ZodIssue[]): PlainConfig | undefined {
+    let work = structuredClone(raw);
+    let todo = issues;
+    for (let round = 0; round < 8; round++) {
+        for (const i of todo) {
+            if (i.code === "unrecognized_keys") for (const k of i.keys) unsetAt(work, [...i.path, k]);
+            else unsetAt(work, i.path);
+        }
+        const again = configSchema.safeParse(work);
+        if (again.success) return again.data;
+        todo = again.error.issues;
+        work = structuredClone(work);
+    }
+    return undefined;
+}
+
+/** Does a problem sentence name this key (or a key under it)? */
+function mentions(problem: string, key: string): boolean {
+    return new RegExp(`${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w])`).test(problem);
+}
+
+function setAt(root: unknown, path: readonly PropertyKey[], value: unknown): void {
+    let cur = root as Record<PropertyKey, unknown>;
+    for (const p of path.slice(0, -1)) cur = cur[p] as Record<PropertyKey, unknown>;
+    cur[path[path.length - 1]] = value;
+}
+
+/** Unsets a value: the key holding it, or the whole list when it sits in one (a list has no default per element). */
+function unsetAt(root: unknown, path: readonly PropertyKey[]): void {
+    let cut = path.length;
+    let cur: unknown = root;
+    for (let i = 0; i < path.length - 1; i++) {
+        if (Array.isArray(cur)) { cut = i; break; }
+        cur = (cur as Record<PropertyKey, unknown> | undefined)?.[path[i]];
+        if (cur === null || typeof cur !== "object") return;
+        if (Array.isArray(cur)) { cut = i + 1; break; }
+    }
+    let parent = root as Record<PropertyKey, unknown>;
+    for (const p of path.slice(0, cut - 1)) parent = parent[p] as Record<PropertyKey, unknown>;
+    if (parent && typeof parent === "object") delete parent[path[cut - 1]];
+}
+
+/**
  * Reads and validates the whole chainfleet config. Throws ConfigError listing every problem.
  * Secrets are read raw only to check them, and are returned wrapped with pulumi.secret.
  */
@@ -749,12 +842,15 @@ export function loadConfig(source: ConfigSource = pulumiConfigSource): Chainflee
         if (secretKeys.has(key)) secretRaw[key] = value;
         else raw[key] = parseRaw(value);
     }
-    const parsed = configSchema.safeParse(raw);
-    const problems = parsed.success ? [] : formatIssues(parsed.error.issues, raw);
-    // Unknown top-level keys are reported by the schema (strict); a secret set in plain text is not.
-    if (!parsed.success) throw new ConfigError(problems);
-    const c = parsed.data;
-    problems.push(...crossRules(c));
+    const typed = asTyped(raw);
+    const parsed = configSchema.safeParse(typed);
+    const problems = parsed.success ? [] : formatIssues(parsed.error.issues, typed, source.stackName());
+    // Every problem at once: when single keys fail, the rules that span keys still run, on the
+    // config with those keys unset (their defaults), and say nothing about a key already refused.
+    const c = parsed.success ? parsed.data : withoutFailedKeys(typed, parsed.error.issues);
+    if (c === undefined) throw new ConfigError(problems);
+    const failed = parsed.success ? [] : parsed.error.issues.map((i) => keyOf(i.path));
+    problems.push(...crossRules(c).filter((p) => !failed.some((k) => mentions(p, k))));
     const secrets: ChainfleetConfig["secrets"] = {};
     for (const spec of SECRETS) {
         const fullKey = `${NS}:${spec.key}`;

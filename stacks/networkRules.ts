@@ -54,6 +54,18 @@ export function networkProblems(c: PlainConfig): string[] {
                 out.push(`${NS}:network.${key} is used only when ${NS}:network.mode is "existing"; with "create" the program makes the VPC and its subnets (got ${JSON.stringify(v)})`);
             }
         }
+        const bits = Number(n.cidr.split("/")[1]);
+        const subnetBits = bits + Math.ceil(Math.log2(n.availabilityZones * 2));
+        if (bits < 16 || bits > 28) {
+            out.push(`${NS}:network.cidr must be a /16 to /28 block, the sizes a VPC may have (got "${n.cidr}")`);
+        } else if (subnetBits > 28) {
+            out.push(`${NS}:network.cidr "${n.cidr}" is too small for the ${n.availabilityZones * 2} subnets of ${NS}:network.availabilityZones ${n.availabilityZones} (a public and a private per zone, each at least a /28): use a larger block or fewer zones`);
+        }
+        for (const [i, other] of c.kubernetes.clusterCidrs.entries()) {
+            if (cidrsOverlap(n.cidr, other)) {
+                out.push(`${NS}:kubernetes.clusterCidrs[${i}] "${other}" overlaps ${NS}:network.cidr "${n.cidr}": the cluster is outside the created VPC, and overlapping blocks cannot be routed (peered) to each other; choose a VPC block apart from the cluster's`);
+            }
+        }
         if (clusterUsesRds(c) && c.kubernetes.clusterCidrs.length === 0 && c.kubernetes.clusterSecurityGroupId === undefined) {
             out.push(`${NS}:kubernetes.clusterCidrs or ${NS}:kubernetes.clusterSecurityGroupId must be set when ${NS}:network.mode is "create" and RDS serves the cluster: the cluster is outside the VPC this program creates, so RDS would admit nothing from it (got neither). Deploy into the cluster's VPC with network.mode "existing", or peer the VPCs and name the cluster's CIDRs`);
         }
@@ -75,4 +87,16 @@ export function restoreProblems(c: PlainConfig, hostLabels: string[]): string[] 
         if (hostLabels.includes(label)) return [];
         return [`${NS}:hosts.restore.${label} must name a Docker host of this plan (${hostLabels.join(", ")}) (got host "${label}")`];
     });
+}
+
+/** Do two IPv4 CIDRs (already valid) share an address? */
+export function cidrsOverlap(a: string, b: string): boolean {
+    const range = (c: string) => {
+        const [addr, bits] = c.split("/");
+        const start = addr.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
+        return [start, start + 2 ** (32 - Number(bits)) - 1];
+    };
+    const [a0, a1] = range(a);
+    const [b0, b1] = range(b);
+    return a0 <= b1 && b0 <= a1;
 }

@@ -2,7 +2,7 @@
 // Used by config validation (port collisions are config errors) and by the topologies.
 import type { PlainConfig } from "./config";
 import { JVM_OVERHEAD_MIB, LAYER_KEYS, metagraphNodes, metagraphPortProblems, MetagraphShape, NodeSpec, nodePorts, PortClaim } from "../components/systems/ottochain/spec";
-import { HOST_RESERVED_MIB, instanceMemoryMiB } from "./rules";
+import { CATALOGUE_FAMILIES, HOST_RESERVED_MIB, instanceMemoryMiB } from "./rules";
 
 /** The single Docker host of the dev topology. */
 export const DEV_HOST = "local";
@@ -85,8 +85,12 @@ export function hostMemoryProblems(c: PlainConfig): string[] {
     for (const [host, h] of hostMemoryUse(c)) {
         const type = typeOf(host);
         const hostMiB = instanceMemoryMiB(type);
-        if (hostMiB === undefined || h.mib <= hostMiB - HOST_RESERVED_MIB) continue;
         const typeKey = host === SCITT_HOST && c.scitt.instanceType ? "chainfleet:scitt.instanceType" : "chainfleet:hosts.instanceType";
+        if (hostMiB === undefined) {
+            out.push(`${typeKey} must be an instance type of chainfleet's catalogue (families ${CATALOGUE_FAMILIES.join(", ")}; stacks/rules.ts), whose memory the host "${host}" (${h.mib} MiB of limits) is checked against (got "${type}", which it does not know: a typo, or add its family there)`);
+            continue;
+        }
+        if (h.mib <= hostMiB - HOST_RESERVED_MIB) continue;
         out.push(`host "${host}" needs ${h.mib} MiB (${h.parts.join(" + ")}), more than ${type}'s ${hostMiB} MiB less ${HOST_RESERVED_MIB} MiB for the OS and Docker: ` +
             `lower ${[...h.keys].join(" or ")}, place a layer on another host (chainfleet:ottochain.placement.*), or choose a larger ${typeKey} (got "${type}")`);
     }

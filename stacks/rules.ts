@@ -29,15 +29,34 @@ export const INSTANCE_TYPES: Record<string, InstanceTypeInfo> = Object.fromEntri
     ),
 );
 
-/** Memory of general-purpose burstable types (t3, t3a: no Nitro Enclaves), MiB. */
-const BURSTABLE_MIB: Record<string, number> = { micro: 1024, small: 2048, medium: 4096, large: 8192, xlarge: 16384, "2xlarge": 32768 };
+/** Memory of the burstable types (t3, t3a, t4g: no Nitro Enclaves), MiB. */
+const BURSTABLE_MIB: Record<string, number> = { nano: 512, micro: 1024, small: 2048, medium: 4096, large: 8192, xlarge: 16384, "2xlarge": 32768 };
+const BURSTABLE_FAMILIES = ["t3", "t3a", "t4g"];
 
-/** An instance type's memory, MiB, or undefined when the type is not in our tables. */
+/**
+ * The Docker hosts' catalogue beyond the enclave families: the general-purpose, compute and
+ * memory families of the current generations (GiB per vCPU, from the EC2 instance type pages), in
+ * the sizes large … 48xlarge. A type outside it is refused by the memory rule, never skipped.
+ */
+const HOST_FAMILIES: Record<string, number> = {
+    m5: 4, m5a: 4, m5n: 4, m6i: 4, m6a: 4, m6g: 4, m7i: 4, m7a: 4, m7g: 4, m8g: 4,
+    c5: 2, c5a: 2, c6i: 2, c6a: 2, c6g: 2, c7i: 2, c7a: 2, c7g: 2, c8g: 2,
+    r5: 8, r5a: 8, r6i: 8, r6a: 8, r6g: 8, r7i: 8, r7a: 8, r7g: 8, r8g: 8,
+};
+const HOST_SIZES: Record<string, number> = { ...SIZES, "24xlarge": 96, "32xlarge": 128, "48xlarge": 192 };
+
+/** The families instanceMemoryMiB knows, for messages. */
+export const CATALOGUE_FAMILIES = [...BURSTABLE_FAMILIES, ...Object.keys(HOST_FAMILIES)];
+
+/** An instance type's memory, MiB, or undefined when the type is not in the catalogue. */
 export function instanceMemoryMiB(instanceType: string): number | undefined {
     const known = INSTANCE_TYPES[instanceType]?.memoryMiB;
     if (known !== undefined) return known;
     const [family, size] = instanceType.split(".");
-    return family === "t3" || family === "t3a" ? BURSTABLE_MIB[size] : undefined;
+    if (BURSTABLE_FAMILIES.includes(family)) return BURSTABLE_MIB[size];
+    const perVcpu = HOST_FAMILIES[family];
+    const vcpus = HOST_SIZES[size];
+    return perVcpu !== undefined && vcpus !== undefined ? perVcpu * vcpus * 1024 : undefined;
 }
 
 /** Memory a Docker host keeps for the OS, Docker and its agents, MiB. */

@@ -36,7 +36,7 @@ describe("stack config", () => {
         expectProblem(problems("dev", { "wealthwars.replicas": 1.5 }), "chainfleet:wealthwars.replicas must be an integer from 1 to 50 (got 1.5)");
         expectProblem(problems("dev", { "scitt.enabled": "yes" }), 'chainfleet:scitt.enabled must be true or false (got "yes")');
         expectProblem(problems("dev", { "hosts.localAddress": "localhost" }), 'chainfleet:hosts.localAddress must be an IPv4 address like 127.0.0.1 (got "localhost")');
-        expectProblem(problems("dev", { "wealthwars.solanaRpcUrl": "ftp://x" }), 'chainfleet:wealthwars.solanaRpcUrl must be an http(s) URL (got "ftp://x")');
+        expectProblem(problems("dev", { "wealthwars.solanaRpcUrl": "ftp://x" }), 'chainfleet:wealthwars.solanaRpcUrl must be an http(s) URL to a host name or IPv4 address, with no credentials, space, quote, $ or backslash (got "ftp://x")');
         expectProblem(problems("dev", { "wealthwars.database.backupRetentionDays": 3 }), "chainfleet:wealthwars.database.backupRetentionDays must be an integer from 7 to 35 (got 3)");
         expectProblem(problems("dev", { "scitt.cpus": 0 }), "chainfleet:scitt.cpus must be a number from 0.25 to 64 (got 0)");
         expectProblem(problems("prod", { "network.cidr": "10.0.0.0" }), 'chainfleet:network.cidr must be an IPv4 CIDR like 10.0.0.0/16 (got "10.0.0.0")');
@@ -44,7 +44,7 @@ describe("stack config", () => {
         expectProblem(problems("dev", { "hosts.snapshots.intervalHours": 5 }), "chainfleet:hosts.snapshots.intervalHours must be one of 1, 2, 3, 4, 6, 8, 12, 24 (got 5)");
         expectProblem(problems("dev", { "ottochain.tessellationVersion": "latest" }), 'chainfleet:ottochain.tessellationVersion must be a version like 2.8.1 (got "latest")');
         expectProblem(problems("dev", { "lottery.contractAddress": "0x12" }), 'chainfleet:lottery.contractAddress must be a 0x-prefixed 20-byte hex address (got "0x12")');
-        expectProblem(problems("dev", { "kubernetes.namespace": "Bad_NS" }), 'chainfleet:kubernetes.namespace must be a DNS-1123 label (got "Bad_NS")');
+        expectProblem(problems("dev", { "kubernetes.namespace": "Bad_NS" }), 'chainfleet:kubernetes.namespace must be a DNS-1123 label (lowercase a-z, 0-9 and -, at most 63, starting and ending with a letter or digit) (got "Bad_NS")');
         expectProblem(problems("dev", { "ottochain.placement.dataL1": "C!" }), 'chainfleet:ottochain.placement.dataL1 must be a host label like c (got "C!")');
         expectProblem(problems("dev", { "ottochain.genesisResetToken": "a b" }), 'chainfleet:ottochain.genesisResetToken must be a token of letters, digits, . _ - (got "a b")');
         expectProblem(problems("dev", { "wealthwars.migrateCommand": [] }), "chainfleet:wealthwars.migrateCommand must be a non-empty list (got [])");

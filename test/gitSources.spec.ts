@@ -79,7 +79,7 @@ describe("git sources", function () {
         expectProblem(problems("dev", { "scitt.source": { url: "https://example.org/scitt-ccf-ledger.git" } }),
             /^chainfleet:scitt\.source\.url and chainfleet:scitt\.source\.ref go together/);
         expectProblem(problems("dev", { "scitt.source": { url: "github.com/x", ref: "v1" } }),
-            'chainfleet:scitt.source.url must be a git URL (https://, ssh://, git://, file:// or user@host:path) (got "github.com/x")');
+            'chainfleet:scitt.source.url must be a git URL (https://, ssh://, git://, file:// or user@host:path) with no space, quote, $ or shell syntax (got "github.com/x")');
     });
 
     it("the dev plan builds the metagraph's jars from ottochain.source into its version's directory, and every metagraph node waits for them", async () => {

@@ -172,7 +172,7 @@ describe("prod edits: expected steps", () => {
     });
 
     it("a host replacement (new key) goes stop → detach → replace → attach, and keeps every data volume", async () => {
-        const r = await up("prod", base.state, { "hosts.sshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIRotatedKeyForTheLifecycleSpec rotated" }, FAKE_PROD_SECRETS);
+        const r = await up("prod", base.state, { "hosts.sshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPn/uBwIi/WEbkHR7uSSC5JjskY2PhbA89uwAimfPZk1 rotated" }, FAKE_PROD_SECRETS);
         assertNoDataLost(r, base.state);
         for (const h of ["host-a", "host-b", "host-c", "host-scitt"]) {
             const step = (n: string) => r.steps.find((s) => s.name === n);

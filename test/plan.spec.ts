@@ -45,7 +45,7 @@ describe("offline plan", () => {
     });
 
     it("parses its arguments and refuses bad ones", () => {
-        assert.deepEqual(parseArgs(["--stack", "prod", "--json", "--set", "neo.replicas=3"]), { stack: "prod", json: true, overrides: { "neo.replicas": 3 } });
+        assert.deepEqual(parseArgs(["--stack", "prod", "--json", "--set", "neo.replicas=3"]), { stack: "prod", json: true, overrides: { "neo.replicas": 3 }, secrets: {} });
         assert.throws(() => parseArgs(["--stack", "staging"]), /--stack must be dev or prod \(got staging\)/);
         assert.throws(() => parseArgs(["--bogus"]), /unknown argument --bogus/);
     });

@@ -140,6 +140,6 @@ describe("Tessellation release jars", () => {
             ['chainfleet:ottochain.releaseSha256.cl-wallet.jar must be 64 lowercase hex digits (a SHA-256) (got "abc")']);
         assert.deepEqual(problems({ "ottochain.releaseSha256": { "metagraph-l0.jar": sha(NODE) } }),
             ['chainfleet:ottochain.releaseSha256 has unknown key "metagraph-l0.jar" (a typo?)']);
-        assert.deepEqual(problems({ "ottochain.releaseBaseUrl": "ftp://x" }), ['chainfleet:ottochain.releaseBaseUrl must be an http(s) URL (got "ftp://x")']);
+        assert.deepEqual(problems({ "ottochain.releaseBaseUrl": "ftp://x" }), ['chainfleet:ottochain.releaseBaseUrl must be an http(s) URL to a host name or IPv4 address, with no credentials, space, quote, $ or backslash (got "ftp://x")']);
     });
 });

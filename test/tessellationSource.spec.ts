@@ -87,7 +87,7 @@ describe("chainfleet:ottochain.tessellationSource: config", () => {
         assert.ok(!problemsOf(() => loadEdited("prod", {}, (o) => delete o.tessellationSource)).some((p) => p.includes("tessellationSource")));
         const bad = problemsOf(() => loadEdited("dev", {}, (o) => { o.tessellationSource = { url: "github.com/x", ref: "-x", builderImage: "sbt:latest", enabled: "yes", branch: "main" }; }));
         for (const expected of [
-            /^chainfleet:ottochain\.tessellationSource\.url must be a git URL \(https:\/\/, ssh:\/\/, git:\/\/, file:\/\/ or user@host:path\) \(got "github\.com\/x"\)$/,
+            /^chainfleet:ottochain\.tessellationSource\.url must be a git URL \(https:\/\/, ssh:\/\/, git:\/\/, file:\/\/ or user@host:path\) with no space, quote, \$ or shell syntax \(got "github\.com\/x"\)$/,
             /^chainfleet:ottochain\.tessellationSource\.ref must be a branch, tag or commit id \(got "-x"\)$/,
             /^chainfleet:ottochain\.tessellationSource\.builderImage must be an image pinned/,
             /^chainfleet:ottochain\.tessellationSource\.enabled must be/,

@@ -192,11 +192,13 @@ export function setPath(obj: Record<string, unknown>, dotted: string, value: unk
  * Builds the config map the program will see: the stack file, the overrides (dotted paths under
  * chainfleet:), and secrets (marked secret).
  */
-export function buildConfig(stack: StackName, overrides: Overrides = {}, secrets: Record<string, string> = {}) {
+export function buildConfig(stack: StackName, overrides: Overrides = {}, secrets: Record<string, string> = {}, offline = true) {
     const fromFile = readStackConfig(stack);
     const values: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(fromFile)) values[k] = structuredClone(v);
-    for (const [dotted, v] of Object.entries(overrides)) {
+    for (const [given, v] of Object.entries(overrides)) {
+        // Keys as the README spells them ("chainfleet:scitt.port") or bare ("scitt.port").
+        const dotted = given.startsWith("chainfleet:") ? given.slice("chainfleet:".length) : given;
         const [top, ...rest] = dotted.split(".");
         const key = `chainfleet:${top}`;
         if (rest.length === 0) values[key] = v;
@@ -207,15 +209,17 @@ export function buildConfig(stack: StackName, overrides: Overrides = {}, secrets
         }
     }
     // No spec fetches from the network: an upstream git source is played by a local repository.
-    if (values["chainfleet:scitt"] !== undefined) values["chainfleet:scitt"] = withOfflineSource(values["chainfleet:scitt"]);
-    if (values["chainfleet:ottochain"] !== undefined) values["chainfleet:ottochain"] = withOfflineSource(values["chainfleet:ottochain"], values["chainfleet:topology"] === "dev");
+    // offline false: the values as the user gave them, to check their rules (scripts/plan.ts).
+    if (offline && values["chainfleet:scitt"] !== undefined) values["chainfleet:scitt"] = withOfflineSource(values["chainfleet:scitt"]);
+    if (offline && values["chainfleet:ottochain"] !== undefined) values["chainfleet:ottochain"] = withOfflineSource(values["chainfleet:ottochain"], values["chainfleet:topology"] === "dev");
     const config: Record<string, string> = {};
     for (const [k, v] of Object.entries(values)) {
         if (v === undefined) continue;
         config[k] = typeof v === "string" ? v : JSON.stringify(v);
     }
     const secretKeys: string[] = [];
-    for (const [k, v] of Object.entries(secrets)) {
+    for (const [given, v] of Object.entries(secrets)) {
+        const k = given.startsWith("chainfleet:") ? given.slice("chainfleet:".length) : given;
         config[`chainfleet:${k}`] = v;
         secretKeys.push(`chainfleet:${k}`);
     }

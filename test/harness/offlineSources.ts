@@ -96,3 +96,24 @@ export function withOfflineSource(value: unknown, withTessellationDefault = fals
     if (v.tessellationSource !== undefined || withTessellationDefault) out.tessellationSource = played({ url: TESSELLATION_URL, ...v.tessellationSource });
     return out;
 }
+
+/**
+ * What the offline harness plays in a config map it built: for each git source whose upstream URL
+ * it pointed at a stand-in, one line naming the key, the URL and ref the stack asks for, and the
+ * stand-in. `given` is the map as the user's values make it, `played` the one the plan runs on.
+ */
+export function playedSourceLines(given: Record<string, string>, played: Record<string, string>): string[] {
+    const out: string[] = [];
+    for (const [section, keys] of [["scitt", ["source"]], ["ottochain", ["source", "tessellationSource"]]] as const) {
+        const parse = (m: Record<string, string>) => (m[`chainfleet:${section}`] === undefined ? {} : JSON.parse(m[`chainfleet:${section}`]) as Record<string, WithSource>);
+        const before = parse(given);
+        const after = parse(played);
+        for (const key of keys) {
+            const a = after[key];
+            const b = before[key] ?? (key === "tessellationSource" ? { url: TESSELLATION_URL } : undefined);
+            if (!a?.url || a.url === b?.url) continue;
+            out.push(`chainfleet:${section}.${key}: ${b?.url}${b?.ref ? ` @ ${b.ref}` : ""} is played by a local stand-in repository (${a.url} @ ${a.ref?.slice(0, 12)}; test/harness/offlineSources.ts): a plan fetches nothing`);
+        }
+    }
+    return out;
+}
