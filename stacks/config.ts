@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { absolutePath, bool, isAbsolutePath, PATH_RULE, cidr, cpuQuantity, cpus, dnsLabel, dnsSubdomain, hostName, ingressHost, instanceType, int, localPath, memoryQuantity, parseCpuMillis, parseMemoryBytes, ipv4, num, oneOf, pinnedImage, port, posixUser, rdsClass, relativePath, section, singleLine, sshPublicKey, str, text, url } from "./schema";
+import { absolutePath, bool, isAbsolutePath, PATH_RULE, cidr, cpuQuantity, cpus, dnsLabel, dnsSubdomain, hostName, ingressHost, instanceType, int, localPath, memoryQuantity, parseCpuMillis, parseMemoryBytes, ipv4, num, oneOf, pinnedImage, port, posixUser, rdsClass, relativePath, section, singleLine, sshPublicKey, sshPublicKeyProblem, str, text, url } from "./schema";
 import { decodeEncryptionKey, enclaveRpcProblems, validateEnclave } from "./rules";
 import { q } from "../components/platform/shell";
 import { HEALTH_PROBES, HealthProbe } from "../components/platform/containerSpec";
@@ -57,7 +57,9 @@ const hosts = section({
          * host's key is recorded on first contact and a changed one refused.
          */
         knownHosts: z.array(str().regex(/^chainfleet-[a-z][a-z0-9-]* (ssh-ed25519|ecdsa-sha2-nistp256|ssh-rsa) [A-Za-z0-9+/=]+$/, {
-            error: 'a known_hosts line "chainfleet-<label> <key type> <base64 key>"',
+            error: 'a known_hosts line "chainfleet-<label> <key type> <base64 key>"', abort: true,
+        }).refine((l) => sshPublicKeyProblem(l.slice(l.indexOf(" ") + 1)) === undefined, {
+            error: 'a known_hosts line "chainfleet-<label> <key type> <base64 key>" whose key decodes as that type (a host key as ssh-keyscan prints it)',
         }), { error: "a list of known_hosts lines" }).default([]),
     }),
     /**
@@ -594,6 +596,10 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], raw: unknown, 
             return `${keyOf(issue.path)} has unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} (a typo?)`;
         }
         if (issue.code === "custom" && issue.params?.sentence) return String(issue.message);
+        if (issue.code === "invalid_key") {
+            const inner = issue.issues.map((i) => i.message).join("; ");
+            return `${keyOf(issue.path.slice(0, -1))}'s keys must each be ${inner} (got the key ${show(issue.path[issue.path.length - 1])})`;
+        }
         // A private key pasted into a plain key is not echoed into a log.
         if (issue.code === "custom" && issue.params?.hideValue) return `${keyOf(issue.path)} must be ${issue.message} (got a value not shown here: it holds a private key, which belongs only in a secret)`;
         if (issue.code === "invalid_type" && (issue.expected === "number" || issue.expected === "boolean") && typeof got === "string" && readsAs(got, issue.expected as "number" | "boolean")) {
@@ -642,7 +648,7 @@ function crossRules(c: PlainConfig): string[] {
     }
     const g = c.ottochain.globalL0;
     if (c.ottochain.enabled && g.source === "external" && (!g.peerId || !g.host)) {
-        out.push(`${NS}:ottochain.globalL0.peerId and .host must be set when ${NS}:ottochain.globalL0.source is "external" (got peerId ${show(g.peerId)}, host ${show(g.host)})`);
+        out.push(`${NS}:ottochain.globalL0.peerId and ${NS}:ottochain.globalL0.host must be set when ${NS}:ottochain.globalL0.source is "external" (got peerId ${show(g.peerId)}, host ${show(g.host)})`);
     }
     if (c.ottochain.enabled) {
         out.push(...maintenanceProblems({ resync: c.ottochain.resync, rekey: c.ottochain.rekey, nodes: { cl1: c.ottochain.currencyL1.nodes, dl1: c.ottochain.dataL1.nodes } }));
@@ -801,6 +807,12 @@ function withoutFailedKeys(raw: Record<string, unknown>, issues: readonly z.core
     return undefined;
 }
 
+/** A path up to its first list index (ottochain.x[2] → ottochain.x). */
+function untilList(path: readonly PropertyKey[]): readonly PropertyKey[] {
+    const i = path.findIndex((p) => typeof p === "number");
+    return i < 0 ? path : path.slice(0, i);
+}
+
 /** Does a problem sentence name this key (or a key under it)? */
 function mentions(problem: string, key: string): boolean {
     return new RegExp(`${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w])`).test(problem);
@@ -849,7 +861,8 @@ export function loadConfig(source: ConfigSource = pulumiConfigSource): Chainflee
     // config with those keys unset (their defaults), and say nothing about a key already refused.
     const c = parsed.success ? parsed.data : withoutFailedKeys(typed, parsed.error.issues);
     if (c === undefined) throw new ConfigError(problems);
-    const failed = parsed.success ? [] : parsed.error.issues.map((i) => keyOf(i.path));
+    // A key as it was unset: a failing list element unsets its whole list.
+    const failed = parsed.success ? [] : parsed.error.issues.map((i) => keyOf(untilList(i.path)));
     problems.push(...crossRules(c).filter((p) => !failed.some((k) => mentions(p, k))));
     const secrets: ChainfleetConfig["secrets"] = {};
     for (const spec of SECRETS) {

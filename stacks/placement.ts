@@ -82,17 +82,21 @@ export function hostMemoryProblems(c: PlainConfig): string[] {
     if (c.topology !== "prod") return [];
     const typeOf = (host: string) => (host === SCITT_HOST ? c.scitt.instanceType ?? c.hosts.instanceType : c.hosts.instanceType);
     const out: string[] = [];
+    const unknown = new Map<string, { type: string; hosts: string[] }>();
     for (const [host, h] of hostMemoryUse(c)) {
         const type = typeOf(host);
         const hostMiB = instanceMemoryMiB(type);
         const typeKey = host === SCITT_HOST && c.scitt.instanceType ? "chainfleet:scitt.instanceType" : "chainfleet:hosts.instanceType";
         if (hostMiB === undefined) {
-            out.push(`${typeKey} must be an instance type of chainfleet's catalogue (families ${CATALOGUE_FAMILIES.join(", ")}; stacks/rules.ts), whose memory the host "${host}" (${h.mib} MiB of limits) is checked against (got "${type}", which it does not know: a typo, or add its family there)`);
+            unknown.set(typeKey, { type, hosts: [...(unknown.get(typeKey)?.hosts ?? []), host] });
             continue;
         }
         if (h.mib <= hostMiB - HOST_RESERVED_MIB) continue;
         out.push(`host "${host}" needs ${h.mib} MiB (${h.parts.join(" + ")}), more than ${type}'s ${hostMiB} MiB less ${HOST_RESERVED_MIB} MiB for the OS and Docker: ` +
             `lower ${[...h.keys].join(" or ")}, place a layer on another host (chainfleet:ottochain.placement.*), or choose a larger ${typeKey} (got "${type}")`);
+    }
+    for (const [typeKey, u] of unknown) {
+        out.push(`${typeKey} must be an instance type of chainfleet's catalogue (families ${CATALOGUE_FAMILIES.join(", ")}; stacks/rules.ts), against whose memory the limits on host${u.hosts.length > 1 ? "s" : ""} ${u.hosts.map((x) => `"${x}"`).join(", ")} are checked (got "${u.type}", which it does not know: a typo, or add its family there)`);
     }
     return out;
 }

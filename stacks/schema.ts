@@ -164,7 +164,7 @@ export const hostName = () =>
 
 /** An Ingress host: a lowercase DNS subdomain, optionally a wildcard "*." in front (networking.k8s.io/v1 IngressRule.host). */
 export const ingressHost = () =>
-    z.string({ error: "a DNS name" }).refine((s) => isDnsSubdomain(s.startsWith("*.") ? s.slice(2) : s) && s.includes("."), {
+    z.string({ error: "a DNS name" }).refine((s) => isDnsSubdomain(s.startsWith("*.") ? s.slice(2) : s) && s.includes(".") && !/^[\d.]+$/.test(s), {
         error: 'a fully qualified lowercase DNS name like api.example.com (optionally "*." in front), no IP, port or space',
     });
 

@@ -120,7 +120,7 @@ describe("stack config", () => {
 
     it("finds port collisions on a host", () => {
         // In dev every layer shares one host: CL1 node 10 takes 9400, which is DL1 node 0's.
-        expectProblem(problems("dev", { "ottochain.currencyL1.nodes": 11, "ottochain.currencyL1.maxNodes": 11 }), 'on host "local" port 9400 is taken by both cl1-10 (chainfleet:ottochain.currencyL1.nodes) and dl1-0 (chainfleet:ottochain.dataL1.nodes): change one of them (a port, a node count or a placement)');
+        expectProblem(problems("dev", { "ottochain.currencyL1.nodes": 11, "ottochain.currencyL1.maxNodes": 11 }), 'on host "local" ports 9400, 9401, 9402 are taken by both cl1-10 (chainfleet:ottochain.currencyL1.nodes) and dl1-0 (chainfleet:ottochain.dataL1.nodes): change one of them (a port, a node count or a placement)');
         expectProblem(problems("dev", { "neo.port": 9000 }), /^on host "local" port 9000 is taken by both neo \(chainfleet:neo\.port\) and gl0 \(chainfleet:ottochain\.placement\.globalL0\)/);
         expectProblem(problems("prod", { "ottochain.placement.dataL1": "b", "ottochain.currencyL1.nodes": 11, "ottochain.currencyL1.maxNodes": 20 }), /on host "b" port 9400 is taken by both cl1-10 \(chainfleet:ottochain\.currencyL1\.nodes\) and dl1-0 \(chainfleet:ottochain\.dataL1\.nodes\)/);
         expectProblem(problems("dev", { ...DEV_ALL_SYSTEMS, "wealthwars.port": 8000 }), 'on host "local" port 8000 is taken by both scitt (chainfleet:scitt.port/nodePort) and wealthwars (chainfleet:wealthwars.port): change one of them (a port, a node count or a placement)');

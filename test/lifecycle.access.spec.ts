@@ -40,7 +40,7 @@ describe("lifecycle: the deployer's path and the network", function () {
     });
 
     it("pinning host keys changes only how ssh checks them", async () => {
-        const r = await up("prod", base.state, { "hosts.access.knownHosts": ["chainfleet-a ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPinnedHostKeyOfHostA"] }, FAKE_PROD_SECRETS);
+        const r = await up("prod", base.state, { "hosts.access.knownHosts": ["chainfleet-a ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPy1BSU8AXAwGV5yLexjl9GEKLtIu9GGEfYhFYbLhlsZ"] }, FAKE_PROD_SECRETS);
         assertKeepsData(r);
         const changed = changes(r.steps).filter(custom);
         assert.ok(changed.length > 0);

@@ -150,15 +150,20 @@ export function hostPortsOf(ports: PortSpec[], hostNetworkPorts: number[]): numb
 /** Finds host ports claimed twice on one host: "port 9300 is taken by cl1-0 and dl1-0". */
 export function portCollisions(claims: { owner: string; ports: number[] }[]): string[] {
     const seen = new Map<number, string>();
-    const out: string[] = [];
+    // One sentence per pair of owners, naming every port they share.
+    const byPair = new Map<string, { first: string; second: string; ports: number[] }>();
     for (const c of claims) {
         for (const p of c.ports) {
             const other = seen.get(p);
-            if (other !== undefined && other !== c.owner) out.push(`port ${p} is taken by both ${other} and ${c.owner}`);
-            else seen.set(p, c.owner);
+            if (other !== undefined && other !== c.owner) {
+                const key = JSON.stringify([other, c.owner]);
+                const pair = byPair.get(key) ?? { first: other, second: c.owner, ports: [] };
+                pair.ports.push(p);
+                byPair.set(key, pair);
+            } else seen.set(p, c.owner);
         }
     }
-    return out;
+    return [...byPair.values()].map((x) => `${x.ports.length === 1 ? "port" : "ports"} ${x.ports.join(", ")} ${x.ports.length === 1 ? "is" : "are"} taken by both ${x.first} and ${x.second}`);
 }
 
 /** Memory in bytes → the Docker provider's MiB integer. */

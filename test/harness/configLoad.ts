@@ -8,7 +8,8 @@ export const STACK_NAMES = { dev: "alice-dev", prod: "org/chainfleet/production"
 
 /** Loads config the way the program does, from a stack file plus overrides, without Pulumi. */
 export function load(stack: "dev" | "prod", overrides: Overrides = {}, secrets?: Record<string, string>, plainKeys: string[] = []) {
-    const { config, secretKeys } = buildConfig(stack, overrides, secrets ?? (stack === "prod" ? FAKE_PROD_SECRETS : {}));
+    // The values as given (offline false): loading reads no source, so a rule on a source key is tried as the user wrote it.
+    const { config, secretKeys } = buildConfig(stack, overrides, secrets ?? (stack === "prod" ? FAKE_PROD_SECRETS : {}), false);
     const secret = new Set(secretKeys.filter((k) => !plainKeys.includes(k)));
     const source: ConfigSource = { all: () => config, isSecret: (k) => secret.has(k), stackName: () => STACK_NAMES[stack] };
     return loadConfig(source);
