@@ -13,7 +13,7 @@ import { hostMemoryProblems, hostPortProblems, ottochainShape, prodHostPorts } f
 import { artifactProblems } from "../components/systems/ottochain/artifacts";
 import { monitoringProblems } from "../components/systems/ottochain/monitoringRules";
 import { maintenanceProblems } from "../components/systems/ottochain/maintenance";
-import { ACCESS_MODES } from "../components/platform/sshAccess";
+import { ACCESS_MODES, parseJumpHost } from "../components/platform/sshAccess";
 import { accessProblems, networkProblems, networkWarnings, restoreProblems } from "./networkRules";
 import { gitSourceProblems, SBT_BUILDER_IMAGE, sourceDir, TESSELLATION_SOURCE_DEFAULTS, urlRefProblems } from "./gitSources";
 
@@ -46,7 +46,7 @@ const hosts = section({
     access: section({
         mode: oneOf(ACCESS_MODES).default("ssm"),
         /** mode jump: the existing jump host, "user@host" or "user@host:port". */
-        jumpHost: text().optional(),
+        jumpHost: text().refine((j) => parseJumpHost(j) !== undefined, { error: '"user@host" or "user@host:port": a POSIX user name, a host name or IPv4 address, a port 1 to 65535' }).optional(),
         /** mode bastion: EC2 type of the bastion. */
         bastionInstanceType: instanceType().default("t3.micro"),
         /** Where the deployer keeps the key (from chainfleet:sshPrivateKey) and known_hosts; relative to the project. Default .chainfleet/ssh/<stack>. */
@@ -129,7 +129,7 @@ const gitRef = () => text().regex(/^[\w][\w./-]{0,199}$/, { error: "a branch, ta
     });
 
 /** A maintenance token (genesis reset, resync, re-key): a new value does it once more. */
-const token = () => text().regex(/^[\w.-]{1,64}$/, { error: "a token of letters, digits, . _ -" });
+const token = () => text().regex(/^[A-Za-z0-9][\w.-]{0,63}$/, { error: "a token of letters, digits, . _ - (at most 64, starting with a letter or digit)" });
 
 const scitt = section({
     enabled: bool().default(true),
@@ -396,7 +396,7 @@ const monitoring = section({
     /** SNS topic ARN the alarms notify (required in prod when chainfleet:ottochain.enabled). */
     alarmTopicArn: text().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, { error: "an SNS topic ARN like arn:aws:sns:eu-west-1:123456789012:chainfleet-alarms" }).optional(),
     /** CloudWatch namespace of the metrics; the hosts' role may put data into it only. */
-    namespace: str().regex(/^(?!AWS\/)[A-Za-z0-9._/#:-]{1,255}$/, { error: "a CloudWatch namespace (letters, digits, . _ / # : -, not starting with AWS/)" }).default("Chainfleet/OttoChain"),
+    namespace: str().regex(/^(?!AWS\/)[A-Za-z0-9][A-Za-z0-9._/#:-]{0,254}$/, { error: "a CloudWatch namespace (letters, digits, . _ / # : -, starting with a letter or digit, not with AWS/)" }).default("Chainfleet/OttoChain"),
     /** Seconds between two publications by each metagraph host's timer: the node, cluster and disk alarms' period (a multiple of 60). */
     intervalSeconds: int(60, 3600).refine((n) => n % 60 === 0, { error: "a multiple of 60 from 60 to 3600" }).default(60),
     /** Minutes ML0's snapshot ordinal may stay the same before the stall alarm. */

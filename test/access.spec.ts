@@ -247,7 +247,7 @@ case "$*" in *"cl-keytool.jar generate"*) printf '%s' "\${CL_PASSWORD:?no CL_PAS
 describe("deployer access: config rules", () => {
     it("each mode's requirements name the keys", () => {
         expectProblem(problems("prod", { "hosts.access.mode": "jump" }), 'chainfleet:hosts.access.jumpHost must be set when chainfleet:hosts.access.mode is "jump": the existing jump host as "user@host" or "user@host:port" (got nothing)');
-        expectProblem(problems("prod", { "hosts.access.mode": "jump", "hosts.access.jumpHost": "jump.example.com" }), 'chainfleet:hosts.access.jumpHost must be "user@host" or "user@host:port" (got "jump.example.com")');
+        expectProblem(problems("prod", { "hosts.access.mode": "jump", "hosts.access.jumpHost": "jump.example.com" }), 'chainfleet:hosts.access.jumpHost must be "user@host" or "user@host:port": a POSIX user name, a host name or IPv4 address, a port 1 to 65535 (got "jump.example.com")');
         expectProblem(problems("prod", { "hosts.access.mode": "bastion", "hosts.sshAllowedCidrs": [] }), 'chainfleet:hosts.sshAllowedCidrs must list who may reach the bastion on port 22 when chainfleet:hosts.access.mode is "bastion" (got [])');
         expectProblem(problems("prod", { "hosts.access.mode": "ssh" }), 'chainfleet:hosts.access.mode must be one of "ssm", "bastion", "jump", "direct" (got "ssh")');
         expectProblem(problems("prod", { "hosts.access.jumpHost": "ops@jump" }), 'chainfleet:hosts.access.jumpHost is used only when chainfleet:hosts.access.mode is "jump" (got mode "ssm", jumpHost "ops@jump")');

@@ -46,7 +46,7 @@ describe("stack config", () => {
         expectProblem(problems("dev", { "lottery.contractAddress": "0x12" }), 'chainfleet:lottery.contractAddress must be a 0x-prefixed 20-byte hex address (got "0x12")');
         expectProblem(problems("dev", { "kubernetes.namespace": "Bad_NS" }), 'chainfleet:kubernetes.namespace must be a DNS-1123 label (lowercase a-z, 0-9 and -, at most 63, starting and ending with a letter or digit) (got "Bad_NS")');
         expectProblem(problems("dev", { "ottochain.placement.dataL1": "C!" }), 'chainfleet:ottochain.placement.dataL1 must be a host label like c (got "C!")');
-        expectProblem(problems("dev", { "ottochain.genesisResetToken": "a b" }), 'chainfleet:ottochain.genesisResetToken must be a token of letters, digits, . _ - (got "a b")');
+        expectProblem(problems("dev", { "ottochain.genesisResetToken": "a b" }), 'chainfleet:ottochain.genesisResetToken must be a token of letters, digits, . _ - (at most 64, starting with a letter or digit) (got "a b")');
         expectProblem(problems("dev", { "wealthwars.migrateCommand": [] }), "chainfleet:wealthwars.migrateCommand must be a non-empty list (got [])");
         expectProblem(problems("dev", { "hosts.sshAllowedCidrs": "10.0.0.0/8" }), 'chainfleet:hosts.sshAllowedCidrs must be a list of IPv4 CIDRs (got "10.0.0.0/8")');
     });
@@ -110,7 +110,7 @@ describe("stack config", () => {
         assert.deepEqual(problems("prod", { "scitt.instanceType": "c6a.2xlarge" }), []);
         expectProblem(problems("prod", { "scitt.attestationConfigSource": "/nonexistent/attestation.json" }), 'chainfleet:scitt.attestationConfigSource must be a file on this machine (got "/nonexistent/attestation.json", which does not exist)');
         expectProblem(problems("dev", { "scitt.nodePort": 8000 }), "chainfleet:scitt.nodePort must differ from chainfleet:scitt.port (both 8000)");
-        expectProblem(problems("dev", { "ottochain.globalL0.source": "external" }), /^chainfleet:ottochain\.globalL0\.peerId and \.host must be set when chainfleet:ottochain\.globalL0\.source is "external"/);
+        expectProblem(problems("dev", { "ottochain.globalL0.source": "external" }), /^chainfleet:ottochain\.globalL0\.peerId and chainfleet:ottochain\.globalL0\.host must be set when chainfleet:ottochain\.globalL0\.source is "external"/);
         expectProblem(problems("prod", { "neo.database": "memory" }), 'chainfleet:neo.database must be "postgres" in prod: the in-memory store loses data on every restart (got "memory")');
         expectProblem(problems("prod", { "neo.autoscaling.enabled": true, "neo.autoscaling.maxReplicas": 1 }), "chainfleet:neo.autoscaling.maxReplicas must be ≥ chainfleet:neo.replicas (got 1 < 2)");
         expectProblem(problems("prod", { "neo.ingress.host": undefined }), /^chainfleet:neo\.ingress\.host must be set in prod/);
@@ -122,7 +122,7 @@ describe("stack config", () => {
         // In dev every layer shares one host: CL1 node 10 takes 9400, which is DL1 node 0's.
         expectProblem(problems("dev", { "ottochain.currencyL1.nodes": 11, "ottochain.currencyL1.maxNodes": 11 }), 'on host "local" ports 9400, 9401, 9402 are taken by both cl1-10 (chainfleet:ottochain.currencyL1.nodes) and dl1-0 (chainfleet:ottochain.dataL1.nodes): change one of them (a port, a node count or a placement)');
         expectProblem(problems("dev", { "neo.port": 9000 }), /^on host "local" port 9000 is taken by both neo \(chainfleet:neo\.port\) and gl0 \(chainfleet:ottochain\.placement\.globalL0\)/);
-        expectProblem(problems("prod", { "ottochain.placement.dataL1": "b", "ottochain.currencyL1.nodes": 11, "ottochain.currencyL1.maxNodes": 20 }), /on host "b" port 9400 is taken by both cl1-10 \(chainfleet:ottochain\.currencyL1\.nodes\) and dl1-0 \(chainfleet:ottochain\.dataL1\.nodes\)/);
+        expectProblem(problems("prod", { "ottochain.placement.dataL1": "b", "ottochain.currencyL1.nodes": 11, "ottochain.currencyL1.maxNodes": 20 }), /on host "b" ports 9400, 9401, 9402 are taken by both cl1-10 \(chainfleet:ottochain\.currencyL1\.nodes\) and dl1-0 \(chainfleet:ottochain\.dataL1\.nodes\)/);
         expectProblem(problems("dev", { ...DEV_ALL_SYSTEMS, "wealthwars.port": 8000 }), 'on host "local" port 8000 is taken by both scitt (chainfleet:scitt.port/nodePort) and wealthwars (chainfleet:wealthwars.port): change one of them (a port, a node count or a placement)');
         assert.deepEqual(problems("prod", { "ottochain.currencyL1.nodes": 100, "ottochain.currencyL1.maxNodes": 100, "ottochain.dataL1.nodes": 100, "ottochain.dataL1.maxNodes": 100, "hosts.instanceType": "r6i.16xlarge" }), []);
         expectProblem(problems("prod", { "ottochain.currencyL1.nodes": 11 }), "chainfleet:ottochain.currencyL1.nodes must be ≤ chainfleet:ottochain.currencyL1.maxNodes (got 11 > 10): raise maxNodes to open the hosts' ports for more nodes");

@@ -123,7 +123,7 @@ describe("reset, resync, re-key: lifecycle edits", () => {
         expectProblem(problems("dev", { "ottochain.rekey": { gl0: "x" } }), /chainfleet:ottochain\.rekey\."gl0" names an L0 node: only L1 nodes can be re-keyed/);
         expectProblem(problems("dev", { "ottochain.rekey": { "cl1-3": "x" } }), 'chainfleet:ottochain.rekey."cl1-3" names no node: chainfleet:ottochain.currencyL1.nodes is 3 (cl1-0 … cl1-2); a removed node needs no action, its data volume is kept (got "cl1-3")');
         expectProblem(problems("dev", { "ottochain.resync": { node1: "x" } }), 'chainfleet:ottochain.resync keys must be L1 node names like cl1-2 or dl1-0 (got "node1")');
-        expectProblem(problems("dev", { "ottochain.resync": { "cl1-0": "a b" } }), 'chainfleet:ottochain.resync.cl1-0 must be a token of letters, digits, . _ - (got "a b")');
+        expectProblem(problems("dev", { "ottochain.resync": { "cl1-0": "a b" } }), 'chainfleet:ottochain.resync.cl1-0 must be a token of letters, digits, . _ - (at most 64, starting with a letter or digit) (got "a b")');
         assert.deepEqual(problems("dev", { "ottochain.resync": { "cl1-2": "s1" }, "ottochain.rekey": { "dl1-0": "k1" } }), []);
     });
 });

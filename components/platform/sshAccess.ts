@@ -55,8 +55,8 @@ export const KNOWN_HOSTS_FILE = "known_hosts";
 
 /** Parses "user@host" or "user@host:port" (a jump host). */
 export function parseJumpHost(s: string): JumpHost | undefined {
-    const m = /^([a-z_][a-z0-9_.-]*)@([A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(s);
-    if (!m) return undefined;
+    const m = /^([a-z_][a-z0-9_-]{0,31})@([A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(s);
+    if (!m || !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(m[2]) || m[2].includes("..")) return undefined;
     const port = m[3] ? Number(m[3]) : 22;
     return port >= 1 && port <= 65535 ? { user: m[1], host: m[2], port } : undefined;
 }
