@@ -377,7 +377,8 @@ const lottery = section({
         /** Enclave CID, 4 … 4294967294, unique per host. */
         cid: int(4, 4294967294).default(16),
         /** s3://bucket/key of the EIF. */
-        eifS3Uri: text().regex(/^s3:\/\/[a-z0-9.-]{3,63}\/.+$/, { error: "an s3://bucket/key URI" }).optional(),
+        /** S3 object keys of AWS's safe characters (Object key naming guidelines) and /: no * or ? (IAM wildcards in the host's GetObject grant), no quote or $. */
+        eifS3Uri: text().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[A-Za-z0-9!_.()\/-]+$/, { error: "an s3://bucket/key URI (a bucket name, then a key of letters, digits and ! - _ . ( ) /; no * or ?, which IAM reads as wildcards)" }).optional(),
         /** Expected PCR0 of the EIF (SHA-384, 96 hex digits): checked on the host and bound in the KMS policy. */
         pcr0: text().regex(/^[0-9a-f]{96}$/, { error: "96 lowercase hex digits (SHA-384)" }).optional(),
         /** Debug mode zeroes the PCRs: refused in prod. */

@@ -168,8 +168,9 @@ export const ingressHost = () =>
         error: 'a fully qualified lowercase DNS name like api.example.com (optionally "*." in front), no IP, port or space',
     });
 
-const PATH_CHARS = /^[A-Za-z0-9._/@+=,:-]+$/;
-export const PATH_RULE = "letters, digits and . _ / @ + = , : - (no space, quote, $ or control character)";
+// No ":": Docker reads a bind as host:container[:mode] and scp a source as host:path.
+const PATH_CHARS = /^[A-Za-z0-9._/@+=,-]+$/;
+export const PATH_RULE = "letters, digits and . _ / @ + = , - (no space, quote, :, $ or control character)";
 /** An absolute path on a host, normalised (no //, /./ or /../), in a charset every script can take bare. */
 export function isAbsolutePath(s: string): boolean {
     return s.startsWith("/") && PATH_CHARS.test(s) && path.posix.normalize(s) === s;

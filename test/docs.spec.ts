@@ -5,17 +5,17 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { configSchema, SECRETS } from "../stacks/config";
+import { schemaLeaves } from "./harness/schemaKeys";
+import { CORPUS } from "./fixtures/configCorpus";
 import { longestChain, planStack } from "./harness/graph";
 
-interface ZodLike { _zod?: { def?: { innerType?: ZodLike; shape?: Record<string, ZodLike> } } }
-
-/** Dotted paths of every leaf key of the schema (through defaults and optionals). */
-function leaves(s: ZodLike, at = ""): string[] {
-    let t: ZodLike | undefined = s;
-    while (t?._zod?.def?.innerType) t = t._zod.def.innerType;
-    const shape = t?._zod?.def?.shape;
-    if (!shape) return [at];
-    return Object.entries(shape).flatMap(([k, v]) => leaves(v, at ? `${at}.${k}` : k));
+/** Dotted paths of every key of the schema, a list or map counting as one key. */
+function leaves(): string[] {
+    const untilCollection = (path: string[]) => {
+        const i = path.findIndex((p) => p === "[]" || p === "{}");
+        return i < 0 ? path : path.slice(0, i);
+    };
+    return [...new Set(schemaLeaves().map((l) => untilCollection(l.path).join(".")))];
 }
 
 describe("config reference", () => {
@@ -23,11 +23,17 @@ describe("config reference", () => {
     const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
 
     it("the README names every config key", () => {
-        const all = leaves(configSchema as unknown as ZodLike);
+        const all = leaves();
         assert.ok(all.length > 100, `only ${all.length} keys found: the walker is broken`);
         const missing = all.filter((k) => !readme.includes(`\`${k.split(".")[0]}`) || !readme.includes(k.split(".").pop()!));
         assert.deepEqual(missing, []);
         for (const s of SECRETS) assert.ok(readme.includes(`chainfleet:${s.key}`), `${s.key} missing from the README`);
+    });
+
+    it("the README's count of refused mistakes is the corpus's", () => {
+        const m = /configCorpus\.ts` lists (\d+) refused mistakes/.exec(readme);
+        assert.ok(m, "the README no longer points at the corpus");
+        assert.equal(Number(m[1]), CORPUS.length);
     });
 
     it("Pulumi.yaml declares every top-level key and secret with a description", () => {

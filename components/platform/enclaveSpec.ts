@@ -246,10 +246,12 @@ export function checkEifScript(r: EnclaveRun): string {
     return `#!/bin/bash
 # Fetches the EIF from S3 and checks its PCR0 before every enclave start.
 set -euo pipefail
-aws s3 cp ${q(r.eifS3Uri)} ${EIF_PATH}.new
+eif=${q(r.eifS3Uri)}
+want=${q(r.pcr0)}
+aws s3 cp "$eif" ${EIF_PATH}.new
 pcr0=$(nitro-cli describe-eif --eif-path ${EIF_PATH}.new | sed -n 's/.*"PCR0"[[:space:]]*:[[:space:]]*"\\([0-9a-f]*\\)".*/\\1/p' | head -n 1)
-if [ "$pcr0" != ${q(r.pcr0)} ]; then
-  echo "EIF ${r.eifS3Uri} has PCR0 $pcr0, expected ${r.pcr0}: refusing to run it" >&2
+if [ "$pcr0" != "$want" ]; then
+  echo "EIF $eif has PCR0 $pcr0, expected $want: refusing to run it" >&2
   rm -f ${EIF_PATH}.new
   exit 1
 fi
