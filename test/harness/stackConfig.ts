@@ -9,9 +9,22 @@ export function stackFile(stack: StackName): string {
     return path.resolve(__dirname, "..", "..", `Pulumi.${stack}.yaml`);
 }
 
-/** The stack file's config values. Encrypted values ({secure: …}) are left out: tests pass secrets. */
+/** Parsed stack files by path and mtime: the config specs load a stack thousands of times. */
+const parsed = new Map<string, { mtimeMs: number; doc: { config?: Record<string, unknown> } }>();
+
+function parsedStackFile(stack: StackName): { config?: Record<string, unknown> } {
+    const file = stackFile(stack);
+    const mtimeMs = fs.statSync(file).mtimeMs;
+    const hit = parsed.get(file);
+    if (hit && hit.mtimeMs === mtimeMs) return hit.doc;
+    const doc = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
+    parsed.set(file, { mtimeMs, doc });
+    return doc;
+}
+
+/** The stack file's config values (a fresh copy). Encrypted values ({secure: …}) are left out: tests pass secrets. */
 export function readStackConfig(stack: StackName): Record<string, unknown> {
-    const doc = parse(fs.readFileSync(stackFile(stack), "utf8")) as { config?: Record<string, unknown> };
+    const doc = structuredClone(parsedStackFile(stack));
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(doc.config ?? {})) {
         if (v !== null && typeof v === "object" && "secure" in (v as object)) continue;
