@@ -51,6 +51,12 @@ describe("stack config", () => {
         expectProblem(problems("dev", { "hosts.sshAllowedCidrs": "10.0.0.0/8" }), 'chainfleet:hosts.sshAllowedCidrs must be a list of IPv4 CIDRs (got "10.0.0.0/8")');
     });
 
+    it("an integer for a string key (what pulumi config set --path stores for 17) is read as that string", () => {
+        assert.equal(load("dev", { "ottochain.metagraphVersion": 17 }).ottochain.metagraphVersion, "17");
+        assert.equal(load("dev", { "ottochain.resync": { "cl1-0": 2 } }).ottochain.resync["cl1-0"], "2");
+        expectProblem(problems("dev", { "ottochain.metagraphVersion": 1.5 }), /--path --type string chainfleet:ottochain\.metagraphVersion -- 1\.5`/);
+    });
+
     it("hosts.sshUser is a POSIX user name: what would end the bastion's heredoc, add an AllowUsers entry or run a command is refused", () => {
         const rule = "must be a POSIX user name: a lowercase letter or _, then up to 31 of a-z 0-9 _ - (as useradd accepts; no space, newline or quote)";
         const hostile = ["ec2-user\nSSHD\ntouch /root/pwned", "ec2-user root", "$(id)", "`id`", "ec2-user'", "Admin", "1user", "-oProxyCommand", "ops@host", "", "a".repeat(33), "ec2-üser"];
