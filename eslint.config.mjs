@@ -1,5 +1,5 @@
 // Lint: typescript-eslint's recommended rules plus Pulumi's own rule against Outputs in template
-// literals (ARCHITECTURE.md: use pulumi.interpolate / apply).
+// literals (docs/architecture.md conventions: use pulumi.interpolate / apply).
 import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 

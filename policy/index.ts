@@ -1,4 +1,4 @@
-// The chainfleet policy pack: the hardening rules of design/CHECKS.md (rules.ts, the same functions
+// The chainfleet policy pack: the hardening rules of docs/hardening.md (rules.ts, the same functions
 // the test suite runs on the planned graphs) plus the AWSGuard rules that apply.
 //   pulumi preview --stack prod --policy-pack policy                     (all mandatory)
 //   pulumi preview --stack dev  --policy-pack policy --policy-pack-config policy/dev-config.json

@@ -1,4 +1,4 @@
-// The hardening rules of design/CHECKS.md as plain functions over a resource's type and inputs.
+// The hardening rules of docs/hardening.md as plain functions over a resource's type and inputs.
 // The policy pack (index.ts) runs them at `pulumi preview`; the test suite runs the very same
 // functions against the planned dev and prod graphs, and each rule against a violating resource.
 
@@ -14,9 +14,9 @@ export interface Subject {
 }
 
 export interface Rule {
-    /** Policy name (CHECKS.md id, lower-case). */
+    /** Policy name (the benchmark id, lower-case). */
     name: string;
-    /** The CHECKS.md rule and its source. */
+    /** The rule and its source (docs/hardening.md). */
     description: string;
     /** Resource types it applies to. */
     types: string[];

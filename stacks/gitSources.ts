@@ -3,7 +3,7 @@
 // jars are built) and chainfleet:ottochain.tessellationSource (Tessellation, whose tool and node
 // jars are built when not pinned; components/systems/ottochain/build). The checkout is made or
 // brought to the ref before any resource is registered, at plan time as in preview and up, because
-// the Docker provider's Check opens the Dockerfile of a build at preview (LIFECYCLE.md:
+// the Docker provider's Check opens the Dockerfile of a build at preview (docs/lifecycle.md:
 // pulumi-docker#572). A jars build's checkout is made only while its build has something to make
 // (its version's directory lacks one of the jars): once the jars are there a plan neither fetches
 // nor checks out, so a second preview needs no network. It lives in the project

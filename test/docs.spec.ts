@@ -6,6 +6,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { configSchema, SECRETS } from "../stacks/config";
 import { schemaLeaves } from "./harness/schemaKeys";
+import { RULES } from "../policy/rules";
 import { CORPUS } from "./fixtures/configCorpus";
 import { longestChain, planStack } from "./harness/graph";
 
@@ -20,20 +21,26 @@ function leaves(): string[] {
 
 describe("config reference", () => {
     const root = path.join(__dirname, "..");
-    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+    const reference = fs.readFileSync(path.join(root, "docs", "configuration.md"), "utf8");
 
-    it("the README names every config key", () => {
+    it("docs/configuration.md names every config key", () => {
         const all = leaves();
         assert.ok(all.length > 100, `only ${all.length} keys found: the walker is broken`);
-        const missing = all.filter((k) => !readme.includes(`\`${k.split(".")[0]}`) || !readme.includes(k.split(".").pop()!));
+        const missing = all.filter((k) => !reference.includes(`\`${k.split(".")[0]}`) || !reference.includes(k.split(".").pop()!));
         assert.deepEqual(missing, []);
-        for (const s of SECRETS) assert.ok(readme.includes(`chainfleet:${s.key}`), `${s.key} missing from the README`);
+        for (const s of SECRETS) assert.ok(reference.includes(`chainfleet:${s.key}`), `${s.key} missing from docs/configuration.md`);
     });
 
-    it("the README's count of refused mistakes is the corpus's", () => {
-        const m = /configCorpus\.ts` lists (\d+) refused mistakes/.exec(readme);
-        assert.ok(m, "the README no longer points at the corpus");
+    it("docs/configuration.md's count of refused mistakes is the corpus's", () => {
+        const m = /configCorpus\.ts` lists (\d+) refused mistakes/.exec(reference);
+        assert.ok(m, "docs/configuration.md no longer points at the corpus");
         assert.equal(Number(m[1]), CORPUS.length);
+    });
+
+    it("docs/hardening.md lists every rule of the policy pack", () => {
+        const page = fs.readFileSync(path.join(root, "docs", "hardening.md"), "utf8");
+        assert.ok(RULES.length > 10, "the rules were not found");
+        assert.deepEqual(RULES.map((r) => r.name).filter((n) => !page.includes(`\`${n}\``)), []);
     });
 
     it("Pulumi.yaml declares every top-level key and secret with a description", () => {

@@ -1,5 +1,5 @@
 // Both real stack files, planned offline: the graph the engine would see, and the hardening
-// rules of CHECKS.md on every resource.
+// rules of docs/hardening.md on every resource.
 import { strict as assert } from "assert";
 import { allSystemsPlan, byName, FAKE_PROD_SECRETS, Graph, ofType, planStack, defaultPlan, PlannedResource } from "./harness/graph";
 import { RULES, violations } from "../policy/rules";
@@ -74,7 +74,7 @@ for (const stack of ["dev", "prod"] as const) {
             }
         });
 
-        it("passes the mandatory hardening rules of CHECKS.md", () => {
+        it("passes the mandatory hardening rules of docs/hardening.md", () => {
             const problems = g.resources.flatMap((r) => violations(subject(r)))
                 .filter((v) => stack === "prod" || !v.rule.devAdvisory)
                 .map((v) => `${v.rule.name}: ${v.message}`);

@@ -1,4 +1,4 @@
-// The provider-model rung (LIFECYCLE.md): both stacks through Pulumi's integration lifecycle —
+// The provider-model rung (docs/testing.md, docs/lifecycle.md): both stacks through Pulumi's integration lifecycle —
 // up from empty, then up / refresh expecting no changes, then edits with the step each resource
 // must take, then destroy — with every input passed through what its provider does to it
 // (test/harness/providers: Check, the form Read stores, what forces replacement).

@@ -123,7 +123,7 @@ describe("ottochain spec", () => {
         assert.equal(nodeName("cl1", 3), "cl1-3");
     });
 
-    it("sets every CL_* variable of SYSTEMS.md §3 (CL_PASSWORD apart, as a secret)", () => {
+    it("sets every CL_* variable a Tessellation node reads (CL_PASSWORD apart, as a secret)", () => {
         const [, , cl1] = metagraphNodes({ selfHostedGlobalL0: true, heapMiB: { gl0: 1, ml0: 1, cl1: 1, dl1: 1 }, image: { gl0: "j:1", ml0: "j:1", cl1: "j:1", dl1: "j:1" }, nodes: { cl1: 1, dl1: 0 }, placement: { gl0: "a", ml0: "a", cl1: "b", dl1: "c" } });
         const env = nodeEnv({
             node: cl1, externalIp: "10.0.0.2", keyAlias: "alias", appEnv: "dev", collateral: 0,

@@ -29,7 +29,7 @@ describe("Kubernetes objects in the prod graph", () => {
         }
     });
 
-    it("the Neo Deployment meets every Kubernetes rule of CHECKS.md", () => {
+    it("the Neo Deployment meets every Kubernetes rule of docs/hardening.md", () => {
         const d = named(prod, "kubernetes:apps/v1:Deployment", "neo");
         assert.deepEqual(violations({ type: d.type, name: d.name, props: d.inputs }), []);
         const spec = d.inputs.spec as { replicas: number; template: { metadata: { annotations: Record<string, string> }; spec: { topologySpreadConstraints: unknown[]; containers: Record<string, unknown>[] } } };

@@ -4,7 +4,7 @@
 /**
  * Only unless-stopped: `on-failure` is not restarted after a daemon restart when the process
  * exited 0 (a SIGTERM), and with a retry cap a start-up crash loop leaves the service down for
- * good after ~100 s (LIFECYCLE.md). Docker's own doubling back-off (to 1 min) limits the rate.
+ * good after ~100 s (docs/lifecycle.md). Docker's own doubling back-off (to 1 min) limits the rate.
  */
 export type RestartPolicy = { policy: "unless-stopped" };
 

@@ -1,5 +1,5 @@
 // What every EC2 instance of ours shares: the Amazon Linux 2023 AMI (ignoreChanges keeps a running
-// host on the AMI it was launched with) and the hardening of CHECKS.md — IMDSv2 only (EC2.8),
+// host on the AMI it was launched with) and the hardening of docs/hardening.md — IMDSv2 only (EC2.8),
 // encrypted gp3 root (EC2.3), 1-minute metrics (AWSGuard ec2-instance-detailed-monitoring-enabled).
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";

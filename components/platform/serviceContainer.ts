@@ -87,7 +87,7 @@ export interface ServiceContainerArgs {
      * Seconds a clean stop may take before SIGKILL, sized to what the container runs (a database
      * flushing, a JVM leaving its cluster). Used for Docker's own stops (`stopTimeout`) and for
      * the provider's Delete on replacement or destroy (`destroyGraceSeconds`), which otherwise
-     * stops with a 0 s timeout (LIFECYCLE.md).
+     * stops with a 0 s timeout (docs/lifecycle.md).
      */
     stopGraceSeconds: number;
     labels?: Record<string, string>;

@@ -1,6 +1,6 @@
 // Real-engine lifecycle of the dev topology (issue 12, item 4): the Pulumi CLI and the real providers,
 // driven by the Automation API, against a Docker engine. It is the "real engine" rung of
-// ../shared/design/LIFECYCLE.md, the same steps as Pulumi's own integration tests
+// docs/lifecycle.md, the same steps as Pulumi's own integration tests
 // (pulumi/pulumi pkg/testing/integration/program.go): up → preview, up and refresh expecting no
 // changes → one edit → destroy (always) → stack rm.
 //

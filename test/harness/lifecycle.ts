@@ -1,4 +1,4 @@
-// The provider-model rung of LIFECYCLE.md: the real program planned under our monitor, with each
+// The provider-model rung of docs/testing.md: the real program planned under our monitor, with each
 // registration answered the way the engine and the providers would answer it on `pulumi up`.
 //
 // Pulumi's own integration lifecycle (pulumi/pulumi pkg/testing/integration/program.go) is

@@ -3,7 +3,7 @@
 # The program sends the readiness library, then this file, then one call, as one script (it runs
 # the same on this machine in dev and over SSH on a prod host, where the whole cluster lives).
 #
-# Pulumi has no "replace, check, continue" (LIFECYCLE.md): N containers whose inputs change
+# Pulumi has no "replace, check, continue" (docs/lifecycle.md): N containers whose inputs change
 # together are replaced together. So each L1 node gets two gates:
 # - its turn (roll_turn), a dependency of its container, so it runs before the container is
 #   deleted and replaced: it takes the cluster's turn on the host, one node at a time, only when

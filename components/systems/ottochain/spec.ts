@@ -1,5 +1,5 @@
 // Pure facts of an OttoChain metagraph: node names, ports, jars, env, placement and port checks.
-// Tested without mocks. Ports and env are from SYSTEMS.md §3 (checked against Tessellation).
+// Tested without mocks. Ports and env are a Tessellation node's (its CL_* variables, as Tessellation reads them).
 import { portCollisions } from "../../platform/containerSpec";
 import { q } from "../../platform/shell";
 

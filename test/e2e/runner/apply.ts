@@ -1,7 +1,7 @@
 // The e2e engine: runs the real program (index.ts) under a monitor whose registerResource does
 // the real work (Docker Engine API, local commands, random values) before it answers. The SDK
 // registers a resource only after its dependencies, so the real dependency order falls out and
-// independent resources run in parallel (LIFECYCLE.md). State per URN lets a second run reuse,
+// independent resources run in parallel (docs/lifecycle.md). State per URN lets a second run reuse,
 // replace or delete; destroy deletes in reverse dependency order, keeping protected and
 // retained resources.
 import * as path from "path";
