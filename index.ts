@@ -1,7 +1,7 @@
 // chainfleet: read and validate all config once, check this machine (dev), pick the topology,
 // export per-system outputs.
 import * as pulumi from "@pulumi/pulumi";
-import { loadConfig } from "./stacks/config";
+import { loadConfig } from "./stacks/config/load";
 import { deployDev } from "./stacks/dev";
 import { preflight, preflightMode, preflightWarnings, realProbes } from "./stacks/preflight";
 import { deployProd } from "./stacks/prod";

@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { buildConfig, FAKE_PROD_SECRETS, planStack, ROOT } from "../test/harness/graph";
 import { playedSourceLines } from "../test/harness/offlineSources";
-import { loadConfig } from "../stacks/config";
+import { loadConfig } from "../stacks/config/load";
 import { diffPlans, PlanJson, renderDiff, renderTree, toJson } from "../test/harness/render";
 import { StackName } from "../test/harness/stackConfig";
 

@@ -6,7 +6,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { ChainfleetConfig } from "./config";
+import { ChainfleetConfig } from "./config/schema";
 import { Bastion } from "../components/platform/bastion";
 import { DockerHost, SshIngress } from "../components/platform/host";
 import { cmd } from "../components/platform/shell";

@@ -2,7 +2,7 @@
 import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { ChainfleetConfig, devDataDir } from "./config";
+import { ChainfleetConfig, devDataDir } from "./config/schema";
 import { secretOrGenerated } from "./devSecrets";
 import { deployMetagraph } from "./metagraph";
 import { Outputs } from "./outputs";

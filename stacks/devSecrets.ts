@@ -2,7 +2,7 @@
 // `pulumi up` on a laptop needs no key material. Prod never generates: config says what is missing.
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { ChainfleetConfig, SecretName } from "./config";
+import { ChainfleetConfig, SecretName } from "./config/schema";
 
 const password = (name: string, length: number) =>
     pulumi.secret(new random.RandomPassword(`dev-${name}`, { length, special: false }).result);

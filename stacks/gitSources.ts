@@ -12,22 +12,12 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import type { PlainConfig } from "./config";
+import { PlainConfig, TESSELLATION_SOURCE_DEFAULTS } from "./config/schema";
 import { releaseTag, tessellationJarSources } from "./releaseJars";
 import { METAGRAPH_JARS, metagraphJarsDir, tessellationJarsDir } from "../components/systems/ottochain/artifacts";
 import { BUILT_FROM_FILE } from "../components/systems/ottochain/build/jarsBuild";
 
-const NS = "chainfleet";
-
-/** Image with sbt and a JDK 21 the jar builds run in (sbt fetches each project's own Scala; Euclid builds Tessellation on JDK 21 as well). */
-export const SBT_BUILDER_IMAGE = "sbtscala/scala-sbt:eclipse-temurin-jammy-21.0.2_13_1.9.9_3.3.3";
-
-/** chainfleet:ottochain.tessellationSource when unset or partly set; its ref defaults to v<tessellationVersion> (tessellationSourceOf). */
-export const TESSELLATION_SOURCE_DEFAULTS = {
-    url: "https://github.com/Constellation-Labs/tessellation.git",
-    builderImage: SBT_BUILDER_IMAGE,
-    enabled: true,
-} as const;
+import { NS } from "../components/platform/configKey";
 
 export type GitSourceKey = "scitt.source" | "ottochain.source" | "ottochain.tessellationSource";
 

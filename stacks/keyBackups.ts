@@ -2,7 +2,7 @@
 // OttoChain nodes a KeyBackup (its own Secrets Manager secret, written by the host's timer).
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { ChainfleetConfig } from "./config";
+import { ChainfleetConfig } from "./config/schema";
 import { ottochainNodes } from "./placement";
 import { DockerHost } from "../components/platform/host";
 import { KeyBackup } from "../components/platform/keyBackup";

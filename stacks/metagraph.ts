@@ -1,7 +1,7 @@
 // The OttoChain metagraph as both topologies place it: only the hosts, the keystore password and
 // (prod) the copied artifacts differ; everything else comes from chainfleet:ottochain.
 import * as pulumi from "@pulumi/pulumi";
-import { ChainfleetConfig } from "./config";
+import { ChainfleetConfig } from "./config/schema";
 import { metagraphOutputs } from "./outputs";
 import { ottochainShape } from "./placement";
 import { DockerHost } from "../components/platform/host";

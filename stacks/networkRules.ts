@@ -1,9 +1,9 @@
 // Config rules of the prod hosts: their network placement, the deployer's path to them, and
 // restores of their data volumes. Each problem is one sentence naming the keys, the value and
 // the rule, found before anything is registered.
-import type { PlainConfig } from "./config";
+import type { PlainConfig } from "./config/schema";
 
-const NS = "chainfleet";
+import { NS } from "../components/platform/configKey";
 
 /** Does the prod plan place anything on EC2 Docker hosts (which the deployer must reach)? */
 export function hasDockerHosts(c: Pick<PlainConfig, "topology" | "scitt" | "ottochain">): boolean {

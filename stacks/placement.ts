@@ -1,6 +1,6 @@
 // Which host runs what, and which ports each host must open: pure, from the validated config.
 // Used by config validation (port collisions are config errors) and by the topologies.
-import type { PlainConfig } from "./config";
+import type { PlainConfig } from "./config/schema";
 import { JVM_OVERHEAD_MIB, LAYER_KEYS, metagraphNodes, metagraphPortProblems, MetagraphShape, NodeSpec, nodePorts, PortClaim } from "../components/systems/ottochain/spec";
 import { CATALOGUE_FAMILIES, HOST_RESERVED_MIB, instanceMemoryMiB } from "./rules";
 

@@ -9,7 +9,7 @@ import * as https from "https";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import type { PlainConfig } from "./config";
+import type { PlainConfig } from "./config/schema";
 import { DEV_HOST, hostMemoryUse, otherPortClaims, ottochainNodes, ottochainShape } from "./placement";
 import { HOST_RESERVED_MIB } from "./rules";
 import { gitSources, stillToMake, tessellationSourceOf } from "./gitSources";
@@ -17,7 +17,7 @@ import { genesisCsvs, requiredJarPaths } from "../components/systems/ottochain/a
 import { LAYER_KEYS, NodeSpec } from "../components/systems/ottochain/spec";
 import { dockerfileForProvider } from "../components/systems/scitt/scitt";
 
-const NS = "chainfleet";
+import { NS } from "../components/platform/configKey";
 
 /** strict: failures stop the program; warn: they are Pulumi warnings; off: no check. */
 export type PreflightMode = "strict" | "warn" | "off";

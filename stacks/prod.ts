@@ -2,7 +2,8 @@
 // Enclave parent for the lottery, RDS PostgreSQL, and the stateless HTTP services on Kubernetes.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ChainfleetConfig, lotteryForm, scittInstanceType } from "./config";
+import { ChainfleetConfig } from "./config/schema";
+import { lotteryForm, scittInstanceType } from "./config/rules";
 import { accessOutputs, deployerAccess } from "./access";
 import { backupNodeKeys } from "./keyBackups";
 import { deployMetagraph } from "./metagraph";

@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as https from "https";
 import * as path from "path";
-import type { PlainConfig } from "./config";
+import type { PlainConfig } from "./config/schema";
 import { ottochainShape } from "./placement";
 import { neededTessellationJarNames, tessellationJarsDir } from "../components/systems/ottochain/artifacts";
 

@@ -47,6 +47,27 @@ describe("architecture: imports never run back up a floor", () => {
     });
 });
 
+describe("architecture: no import circle", () => {
+    it("no file of the program reaches itself through its imports (type imports included)", () => {
+        const files = new Set(FLOORS.flatMap(([prefix]) => sources(prefix)));
+        const edges = new Map([...files].map((f) => [f, relativeImports(f).map((t) => (t.endsWith(".ts") ? t : `${t}.ts`)).filter((t) => files.has(t))]));
+        const circles: string[] = [];
+        const state = new Map<string, "open" | "done">();
+        const visit = (f: string, trail: string[]): void => {
+            if (state.get(f) === "done") return;
+            if (state.get(f) === "open") {
+                circles.push([...trail.slice(trail.indexOf(f)), f].join(" → "));
+                return;
+            }
+            state.set(f, "open");
+            for (const t of edges.get(f) ?? []) visit(t, [...trail, f]);
+            state.set(f, "done");
+        };
+        for (const f of files) visit(f, []);
+        assert.deepEqual(circles, []);
+    });
+});
+
 describe("the design lives in the repository", () => {
     /** Every tracked text file of the project (not node_modules, not the e2e images' rootfs). */
     const tracked = (dir: string): string[] => fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {

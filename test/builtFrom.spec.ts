@@ -7,7 +7,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { BUILT_FROM_FILE, jarsBuildScript, METAGRAPH_BUILD } from "../components/systems/ottochain/build/jarsBuild";
-import { loadConfig } from "../stacks/config";
+import { loadConfig } from "../stacks/config/load";
 import { builtFromProblem, ensureGitSources, GitSourceError, gitSourceOf } from "../stacks/gitSources";
 import { buildConfig, planStack } from "./harness/graph";
 import { run, stubBin, tempDir } from "./util/tools";

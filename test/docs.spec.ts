@@ -4,7 +4,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { configSchema, SECRETS } from "../stacks/config";
+import { configSchema, SECRETS } from "../stacks/config/schema";
 import { schemaLeaves } from "./harness/schemaKeys";
 import { RULES } from "../policy/rules";
 import { CORPUS } from "./fixtures/configCorpus";

@@ -9,7 +9,7 @@ import { dockerHostUserData, daemonJson } from "../components/platform/cloudInit
 import { engineReadyScript, hostIngressRules } from "../components/platform/host";
 import { q, cmd, exportLines } from "../components/platform/shell";
 import * as kube from "../components/platform/kubeSpec";
-import { isPinnedImage } from "../stacks/schema";
+import { isPinnedImage } from "../stacks/config/grammar";
 import { violations } from "../policy/rules";
 import { shellProblems, run, writeScript, tempDir } from "./util/tools";
 import { validateKube } from "./util/kube";

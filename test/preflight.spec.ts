@@ -5,7 +5,8 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { ChainfleetConfig, ConfigSource, loadConfig, ottochainDirDefault } from "../stacks/config";
+import { ChainfleetConfig, ottochainDirDefault } from "../stacks/config/schema";
+import { ConfigSource, loadConfig } from "../stacks/config/load";
 import {
     DEFAULT_DOCKER_SOCKET, devMemoryUse, devPortNeeds, dockerEndpoint, nodeContainerName, preflight, PreflightError, PreflightProbes,
     preflightMode, preflightWarnings, realProbes, requiredJars,

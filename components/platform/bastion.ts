@@ -14,7 +14,7 @@ export interface BastionArgs {
     subnetId: pulumi.Input<string>;
     /** The VPC's CIDR: the only place the bastion may open ssh connections to. */
     vpcCidr: string;
-    /** Who may reach the bastion's port 22; never 0.0.0.0/0 (checked in stacks/config.ts). */
+    /** Who may reach the bastion's port 22; never 0.0.0.0/0 (checked in stacks/config/rules.ts). */
     allowedCidrs: string[];
     /** Login user (the AMI's) and the deployer's OpenSSH public key. */
     sshUser: string;
@@ -30,7 +30,7 @@ export interface BastionArgs {
  */
 export function bastionSshdConfig(sshUser: string): string {
     // Spliced into sshd_config and a root heredoc: config already holds it to this grammar
-    // (stacks/schema.ts posixUser); any other caller is held here too.
+    // (stacks/config/grammar.ts posixUser); any other caller is held here too.
     if (!POSIX_USER.test(sshUser)) throw new Error(`bastion: ${JSON.stringify(sshUser)} is not a POSIX user name`);
     return [
         `AllowUsers ${sshUser}`,

@@ -46,7 +46,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ConfigMap, EngineEvent, LocalWorkspace, OpMap, OpType, Stack } from "@pulumi/pulumi/automation";
-import { loadConfig } from "../../stacks/config";
+import { loadConfig } from "../../stacks/config/load";
 import { readStackConfig } from "../harness/stackConfig";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -92,7 +92,7 @@ function engineConfig(neoImage: string): Record<string, string> {
         [`${NS}:lottery`]: { ...section("lottery"), enabled: false },
         [`${NS}:neo`]: { ...section("neo"), enabled: true, database: "postgres", image: neoImage },
     };
-    // The CLI hands object values to the program as JSON text; stacks/config.ts parses them back.
+    // The CLI hands object values to the program as JSON text; stacks/config/load.ts parses them back.
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(merged)) out[k] = typeof v === "string" ? v : JSON.stringify(v);
     return out;

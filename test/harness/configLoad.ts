@@ -1,6 +1,6 @@
 // Loading stack config the way the program does, without Pulumi: for the specs of config rules.
 import { strict as assert } from "assert";
-import { ConfigError, ConfigSource, loadConfig } from "../../stacks/config";
+import { ConfigError, ConfigSource, loadConfig } from "../../stacks/config/load";
 import { buildConfig, FAKE_PROD_SECRETS, Overrides } from "./graph";
 
 /** Stack names as a user might choose them: the hint must name the user's stack, not the topology. */

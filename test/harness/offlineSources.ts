@@ -16,7 +16,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { TESSELLATION_SOURCE_DEFAULTS } from "../../stacks/gitSources";
+import { TESSELLATION_SOURCE_DEFAULTS } from "../../stacks/config/schema";
 import { gitRepo } from "../util/gitRepo";
 
 interface StandIn {

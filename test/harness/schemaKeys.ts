@@ -1,6 +1,6 @@
 // The config schema's leaf keys, walked from the schema itself (so a new key is fuzzed without
 // being listed anywhere): each dotted path with "[]" for a list element and "{}" for a map value.
-import { configSchema } from "../../stacks/config";
+import { configSchema } from "../../stacks/config/schema";
 
 interface Def { type: string; shape?: Record<string, Node>; innerType?: Node; element?: Node; valueType?: Node; in?: Node }
 interface Node { _zod: { def: Def } }

@@ -1,8 +1,8 @@
 // Rules of the metagraph's maintenance actions by config (chainfleet:ottochain.resync, .rekey):
-// which nodes they may name. Pure, used by stacks/config.ts crossRules before anything is registered.
+// which nodes they may name. Pure, used by stacks/config/rules.ts before anything is registered.
 import { LAYER_KEYS, nodeName } from "./spec";
 
-const NS = "chainfleet";
+import { NS } from "../../platform/configKey";
 
 /** Problems of `ottochain.resync` / `ottochain.rekey` (node name → token) for the configured L1 sizes. */
 export function maintenanceProblems(a: { resync: Record<string, string>; rekey: Record<string, string>; nodes: { cl1: number; dl1: number } }): string[] {

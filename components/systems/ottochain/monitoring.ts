@@ -24,7 +24,7 @@ export const METRICS_ENV = "/etc/chainfleet/ottochain-metrics.env";
 /** Consecutive samples a node, cluster or disk alarm needs (one missed sample is not an alarm). */
 export const ALARM_SAMPLES = 2;
 
-/** chainfleet:monitoring, as validated (stacks/config.ts). */
+/** chainfleet:monitoring, as validated (stacks/config/schema.ts). */
 export interface MonitoringSettings {
     /** SNS topic the alarms (and their return to OK) notify. */
     alarmTopicArn: string;

@@ -1,7 +1,7 @@
-// Config rules of chainfleet:monitoring that span keys (stacks/config.ts crossRules calls them).
+// Config rules of chainfleet:monitoring that span keys (stacks/config/rules.ts registers them).
 import type { MonitoringSettings } from "./monitoring";
 
-const NS = "chainfleet";
+import { NS } from "../../platform/configKey";
 
 export interface MonitoringRuleInputs {
     topology: "dev" | "prod";

@@ -1,9 +1,9 @@
 // Small schema builders shared by the config schema. Each builder's error message is the *rule*
-// ("an integer ≥ 1"); stacks/config.ts turns it into "<key> must be <rule> (got <value>)".
+// ("an integer ≥ 1"); stacks/config/load.ts turns it into "<key> must be <rule> (got <value>)".
 import * as path from "path";
 import { z } from "zod";
-import { dockerCpus, parseDockerCpus } from "../components/platform/containerSpec";
-import { POSIX_USER } from "../components/platform/shell";
+import { dockerCpus, parseDockerCpus } from "../../components/platform/containerSpec";
+import { POSIX_USER } from "../../components/platform/shell";
 
 /** An integer in [min, max] (max optional). */
 export function int(min: number, max?: number) {

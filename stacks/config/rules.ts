@@ -1,0 +1,170 @@
+// The rules that span keys, registered once each in CROSS_RULES, and the warnings. Each problem
+// is one sentence naming the keys involved, the values and the rule; the loader runs every rule
+// even when single keys failed (on the config with those keys unset).
+import * as fs from "fs";
+import { parseCpuMillis, parseMemoryBytes } from "./grammar";
+import { isPlaceholderImage, NS, PlainConfig } from "./schema";
+import { enclaveRpcProblems, validateEnclave } from "../rules";
+import { hostMemoryProblems, hostPortProblems, ottochainShape, prodHostPorts } from "../placement";
+import { artifactProblems } from "../../components/systems/ottochain/artifacts";
+import { monitoringProblems } from "../../components/systems/ottochain/monitoringRules";
+import { maintenanceProblems } from "../../components/systems/ottochain/maintenance";
+import { accessProblems, networkProblems, networkWarnings, restoreProblems } from "../networkRules";
+import { gitSourceProblems, urlRefProblems } from "../gitSources";
+
+const show = (v: unknown): string => (v === undefined ? "nothing" : JSON.stringify(v));
+
+/** Rules that span several keys. Each adds one sentence naming the keys involved. */
+/** SEV-SNP only where the hardware is: AWS supports it on M6a, C6a and R6a only (EC2 CpuOptions AmdSevSnp docs). */
+export const SEV_SNP_FAMILIES = ["m6a", "c6a", "r6a"];
+
+/** The SCITT host's instance type in prod. */
+export function scittInstanceType(c: Pick<PlainConfig, "scitt" | "hosts">): string {
+    return c.scitt.instanceType ?? c.hosts.instanceType;
+}
+
+function snpProblems(c: PlainConfig): string[] {
+    if (c.scitt.platform !== "snp") return [];
+    if (c.topology === "dev") {
+        return [`${NS}:scitt.platform "snp" needs AMD SEV-SNP hardware, which the dev topology (the local Docker engine) does not have: use "virtual" in dev (got "snp")`];
+    }
+    const type = scittInstanceType(c);
+    if (SEV_SNP_FAMILIES.includes(type.split(".")[0])) return [];
+    return [`${NS}:scitt.instanceType must be an AMD SEV-SNP type (${SEV_SNP_FAMILIES.map((f) => `${f}.*`).join(", ")}) when ${NS}:scitt.platform is "snp" (got "${type}"${c.scitt.instanceType ? "" : ` from ${NS}:hosts.instanceType`})`];
+}
+
+/** SCITT: one image source, its git source's url and ref together, SNP's attestation config and hardware, distinct ports. */
+function scittRules(c: PlainConfig): string[] {
+    if (!c.scitt.enabled) return [];
+    const out: string[] = [];
+    const source = c.scitt.source;
+    if ([c.scitt.image, c.scitt.buildContext, source.url].filter((v) => v !== undefined).length !== 1) {
+        out.push(`${NS}:scitt.image, ${NS}:scitt.buildContext and ${NS}:scitt.source.url: set exactly one (got image ${show(c.scitt.image)}, buildContext ${show(c.scitt.buildContext)}, source.url ${show(source.url)})`);
+    }
+    out.push(...urlRefProblems("scitt.source", "the repository", source));
+    if (c.scitt.platform === "snp" && !c.scitt.attestationConfigPath) {
+        out.push(`${NS}:scitt.attestationConfigPath must be set when ${NS}:scitt.platform is "snp" (got nothing)`);
+    }
+    out.push(...snpProblems(c));
+    const src = c.scitt.attestationConfigSource;
+    if (src !== undefined && !fs.existsSync(src)) out.push(`${NS}:scitt.attestationConfigSource must be a file on this machine (got "${src}", which does not exist)`);
+    if (c.scitt.port === c.scitt.nodePort) {
+        out.push(`${NS}:scitt.nodePort must differ from ${NS}:scitt.port (both ${c.scitt.port})`);
+    }
+    return out;
+}
+
+/** OttoChain: an external GL0 named in full, maintenance tokens on existing nodes, nodes within maxNodes, prod artifacts, dev-only sources. */
+function ottochainRules(c: PlainConfig): string[] {
+    const out: string[] = [];
+    for (const key of ["jarsSource", "genesisSource"] as const) {
+        if (c.topology === "dev" && c.ottochain[key] !== undefined) {
+            out.push(`${NS}:ottochain.${key} must be unset in dev: dev nodes read jarsDir and genesisDir on this machine directly (got "${c.ottochain[key]}")`);
+        }
+    }
+    if (!c.ottochain.enabled) return out;
+    const g = c.ottochain.globalL0;
+    if (g.source === "external" && (!g.peerId || !g.host)) {
+        out.push(`${NS}:ottochain.globalL0.peerId and ${NS}:ottochain.globalL0.host must be set when ${NS}:ottochain.globalL0.source is "external" (got peerId ${show(g.peerId)}, host ${show(g.host)})`);
+    }
+    out.push(...maintenanceProblems({ resync: c.ottochain.resync, rekey: c.ottochain.rekey, nodes: { cl1: c.ottochain.currencyL1.nodes, dl1: c.ottochain.dataL1.nodes } }));
+    for (const layer of ["currencyL1", "dataL1"] as const) {
+        const l = c.ottochain[layer];
+        if (l.nodes > l.maxNodes) {
+            out.push(`${NS}:ottochain.${layer}.nodes must be ≤ ${NS}:ottochain.${layer}.maxNodes (got ${l.nodes} > ${l.maxNodes}): raise maxNodes to open the hosts' ports for more nodes`);
+        }
+    }
+    if (c.topology === "prod") {
+        out.push(...artifactProblems({ jarsSource: c.ottochain.jarsSource, genesisSource: c.ottochain.genesisSource, selfHostedGlobalL0: ottochainShape(c).selfHostedGlobalL0,
+            versions: { tessellation: c.ottochain.tessellationVersion, metagraph: c.ottochain.metagraphVersion } }));
+    }
+    return out;
+}
+
+/** Neo: a durable store and a host name in prod, autoscaling above its replicas, requests within limits. */
+function neoRules(c: PlainConfig): string[] {
+    if (!c.neo.enabled) return [];
+    const out: string[] = [];
+    if (c.topology === "prod" && c.neo.database === "memory") {
+        out.push(`${NS}:neo.database must be "postgres" in prod: the in-memory store loses data on every restart (got "memory")`);
+    }
+    if (c.neo.autoscaling.enabled && c.neo.autoscaling.maxReplicas < c.neo.replicas) {
+        out.push(`${NS}:neo.autoscaling.maxReplicas must be ≥ ${NS}:neo.replicas (got ${c.neo.autoscaling.maxReplicas} < ${c.neo.replicas})`);
+    }
+    if (c.topology === "prod" && !c.neo.ingress.host) {
+        out.push(`${NS}:neo.ingress.host must be set in prod: the public host name of the service layer (got nothing)`);
+    }
+    const r = c.neo.resources;
+    // Both quantities parsed already (the schema refused any that does not).
+    if ((parseCpuMillis(r.requestCpu) ?? 0) > (parseCpuMillis(r.limitCpu) ?? 0)) {
+        out.push(`${NS}:neo.resources.requestCpu must not exceed ${NS}:neo.resources.limitCpu (got "${r.requestCpu}" > "${r.limitCpu}")`);
+    }
+    if ((parseMemoryBytes(r.requestMemory) ?? 0) > (parseMemoryBytes(r.limitMemory) ?? 0)) {
+        out.push(`${NS}:neo.resources.requestMemory must not exceed ${NS}:neo.resources.limitMemory (got "${r.requestMemory}" > "${r.limitMemory}")`);
+    }
+    return out;
+}
+
+/** Prod hosts: a public key to install, ssh never open to the world. */
+function hostRules(c: PlainConfig): string[] {
+    const out: string[] = [];
+    if (c.topology === "prod" && (c.scitt.enabled || c.ottochain.enabled) && !c.hosts.sshPublicKey) {
+        out.push(`${NS}:hosts.sshPublicKey must be set in prod: the OpenSSH public key of the Docker hosts (got nothing)`);
+    }
+    for (const [i, cidrValue] of c.hosts.sshAllowedCidrs.entries()) {
+        if (cidrValue.endsWith("/0")) out.push(`${NS}:hosts.sshAllowedCidrs[${i}] must not open SSH to the world (got "${cidrValue}")`);
+    }
+    return out;
+}
+
+/** The lottery: its enclave's sizing and its RPC egress. */
+function lotteryRules(c: PlainConfig): string[] {
+    if (!c.lottery.enabled) return [];
+    return [...validateEnclave(lotteryForm(c), c.lottery.enclave, c.topology), ...enclaveRpcProblems(lotteryForm(c), c.lottery.rpcUrl)];
+}
+
+/** Dev: no placeholder image for a system that is on (nothing is published under ghcr.io/chainfleet/). */
+function placeholderImageRules(c: PlainConfig): string[] {
+    return (["scitt", "wealthwars", "lottery"] as const).flatMap((key) => {
+        const image = c[key].image;
+        return c.topology === "dev" && c[key].enabled && image !== undefined && isPlaceholderImage(image)
+            ? [`${NS}:${key}.image must be an image that exists when ${NS}:${key}.enabled is true (got "${image}", a placeholder: nothing is published under ghcr.io/chainfleet/): set ${NS}:${key}.image to your pinned image, or ${NS}:${key}.enabled to false`]
+            : [];
+    });
+}
+
+/** Every rule that spans keys, each registered once, in the order its problems are reported. */
+export const CROSS_RULES: ((c: PlainConfig) => string[])[] = [
+    scittRules, ottochainRules, neoRules, hostRules,
+    accessProblems, networkProblems, (c) => restoreProblems(c, [...prodHostPorts(c).keys()]), gitSourceProblems,
+    lotteryRules, hostPortProblems, hostMemoryProblems, monitoringProblems, placeholderImageRules,
+];
+
+export function crossRules(c: PlainConfig): string[] {
+    return CROSS_RULES.flatMap((rule) => rule(c));
+}
+
+/** The lottery's form: explicit, or container in dev and enclave in prod. */
+export function lotteryForm(c: Pick<PlainConfig, "lottery" | "topology">): "container" | "enclave" | "kubernetes" {
+    return c.lottery.form ?? (c.topology === "dev" ? "container" : "enclave");
+}
+
+export function warningsOf(c: PlainConfig): string[] {
+    const w: string[] = [...networkWarnings(c)];
+    if (c.ottochain.enabled) {
+        for (const layer of ["currencyL1", "dataL1"] as const) {
+            const n = c.ottochain[layer].nodes;
+            if (n < 3) w.push(`${NS}:ottochain.${layer}.nodes is ${n}: an L1 cluster needs ≥ 3 nodes for consensus`);
+        }
+    }
+    if (c.topology === "prod" && c.neo.enabled && c.neo.replicas < 2) {
+        w.push(`${NS}:neo.replicas is ${c.neo.replicas}: below 2 a node drain takes the service down`);
+    }
+    if (c.topology === "prod" && c.wealthwars.enabled && c.wealthwars.replicas < 2) {
+        w.push(`${NS}:wealthwars.replicas is ${c.wealthwars.replicas}: below 2 a node drain takes the service down`);
+    }
+    if (c.topology === "dev" && c.wealthwars.enabled && c.wealthwars.replicas > 1) {
+        w.push(`${NS}:wealthwars.replicas is ${c.wealthwars.replicas}: dev runs one backend container (replicas apply to Kubernetes in prod)`);
+    }
+    return w;
+}
