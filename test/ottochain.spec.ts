@@ -9,6 +9,7 @@ import { keygenScript, metagraphNodes, nodeEnv, nodePorts, nodeName } from "../c
 import { byName, dependsOnTransitively, Graph, longestChain, ofType, planStack, defaultPlan, PlannedResource } from "./harness/graph";
 import { run, shellProblems, stubBin, tempDir } from "./util/tools";
 import { devStackVersions, reEscape } from "./harness/stackConfig";
+import { installedSet, setText } from "./util/scriptSets";
 
 const DEV_VERSIONS = devStackVersions();
 
@@ -24,7 +25,7 @@ function runNode(env: Record<string, string>, prepare?: (home: string, genesis: 
 case "$*" in *create-genesis*) echo snapshot > genesis.snapshot; echo DAG0metagraphid > genesis.address ;; esac`,
     });
     prepare?.(home, genesis);
-    const r = run("bash", ["-c", nodeCommandScript(), "run-node"], {
+    const r = run("bash", ["-c", nodeCommandScript(installedSet()), "run-node"], {
         env: { PATH: `${bin}:/usr/bin:/bin`, NODE_HOME: home, JARS_DIR: jars, GENESIS_DIR: genesis, HEAP_MIB: "1024", ...env },
     });
     const calls = fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : [];
@@ -33,7 +34,7 @@ case "$*" in *create-genesis*) echo snapshot > genesis.snapshot; echo DAG0metagr
 
 describe("ottochain run modes", () => {
     it("node entrypoint and keygen script are shellcheck-clean", () => {
-        assert.deepEqual(shellProblems(nodeCommandScript()), []);
+        assert.deepEqual(shellProblems(setText(undefined, ["readiness.sh", "run-node.sh"])), []);
         assert.deepEqual(shellProblems(keygenScript({ sudo: "sudo ", sudoKeepingPassword: "sudo --preserve-env=CL_PASSWORD ", image: "eclipse-temurin:21-jre-jammy", keysDir: "/data/ottochain/keys", jarsDir: "/data/ottochain/jars", node: "cl1-0", keyAlias: "alias" })), []);
     });
 
@@ -93,7 +94,7 @@ describe("ottochain run modes", () => {
         // The same token again is not a new reset: the node rolls back as usual.
         fs.mkdirSync(path.join(r.home, "data", "incremental_snapshot"), { recursive: true });
         fs.writeFileSync(path.join(r.home, "data", "incremental_snapshot", "43"), "y");
-        const again = run("bash", ["-c", nodeCommandScript(), "run-node"], {
+        const again = run("bash", ["-c", nodeCommandScript(installedSet()), "run-node"], {
             env: { PATH: `${path.dirname(r.calls.length ? "/usr/bin/x" : "")}:/usr/bin:/bin`, NODE_HOME: r.home, JARS_DIR: "/nonexistent", HEAP_MIB: "1", NODE_NAME: "ml0", NODE_KIND: "ml0", CL_JAR: "metagraph-l0.jar", GENESIS_DIR: r.genesis, GENESIS_RESET_TOKEN: "r1" },
         });
         assert.notEqual(again.status, 0); // no jars here: it stops before java, but must not have moved data again

@@ -9,6 +9,7 @@ import { nodeCommandScript } from "../components/systems/ottochain/nodeScript";
 import { shippedScript } from "../components/platform/shell";
 import { serve, walkingStates } from "./util/http";
 import { shellProblems, stubBin, tempDir } from "./util/tools";
+import { installedSet } from "./util/scriptSets";
 
 /** Runs a script with bash asynchronously (the server runs in this process). */
 function bash(script: string): Promise<{ status: number; stdout: string; stderr: string }> {
@@ -28,14 +29,14 @@ function bashWith(script: string, env?: NodeJS.ProcessEnv): Promise<{ status: nu
 describe("readiness gate", () => {
     it("is shellcheck-clean, as shipped and as generated", () => {
         assert.deepEqual(shellProblems(shippedScript("readiness.sh")), []);
-        assert.deepEqual(shellProblems(waitForStateScript({ url: "http://10.0.0.1:9000/node/info", field: "state", expected: "Ready", timeoutSeconds: 60 })), []);
-        assert.deepEqual(shellProblems(joinedScript({ selfUrl: "http://a:1", peerUrl: "http://b:2", timeoutSeconds: 5 })), []);
+        assert.deepEqual(shellProblems(waitForStateScript({ scripts: installedSet(), url: "http://10.0.0.1:9000/node/info", field: "state", expected: "Ready", timeoutSeconds: 60 })), []);
+        assert.deepEqual(shellProblems(joinedScript({ scripts: installedSet(), selfUrl: "http://a:1", peerUrl: "http://b:2", timeoutSeconds: 5 })), []);
     });
 
     it("waits through other states until the field equals the value exactly", async () => {
         const s = await serve(walkingStates(["Initial", "ReadyToJoin", "Observing", "Ready"]));
         try {
-            const r = await bash(waitForStateScript({ url: `${s.url}/node/info`, field: "state", expected: "Ready", timeoutSeconds: 20, intervalSeconds: 0.1 }));
+            const r = await bash(waitForStateScript({ scripts: installedSet(), url: `${s.url}/node/info`, field: "state", expected: "Ready", timeoutSeconds: 20, intervalSeconds: 0.1 }));
             assert.equal(r.status, 0, r.stderr);
             assert.equal(JSON.parse(r.stdout).state, "Ready");
             assert.equal(s.seen.length, 4, "ReadyToJoin must not count as Ready");
@@ -46,7 +47,7 @@ describe("readiness gate", () => {
         const s = await serve(walkingStates(["ReadyToJoin"]));
         try {
             const started = Date.now();
-            const r = await bash(waitForStateScript({ url: `${s.url}/node/info`, field: "state", expected: "Ready", timeoutSeconds: 1, intervalSeconds: 0.2 }));
+            const r = await bash(waitForStateScript({ scripts: installedSet(), url: `${s.url}/node/info`, field: "state", expected: "Ready", timeoutSeconds: 1, intervalSeconds: 0.2 }));
             assert.notEqual(r.status, 0);
             assert.match(r.stderr, /timed out after 1s waiting for state == "Ready" at http:\/\/127\.0\.0\.1:\d+\/node\/info; last seen: state="ReadyToJoin"/);
             assert.ok(Date.now() - started < 10_000);
@@ -56,7 +57,7 @@ describe("readiness gate", () => {
     it("reports a failing endpoint as the last thing seen", async () => {
         const s = await serve(() => ({ status: 503, body: "{}" }));
         try {
-            const r = await bash(waitForStateScript({ url: `${s.url}/node/info`, field: "state", expected: "Ready", timeoutSeconds: 1, intervalSeconds: 0.2 }));
+            const r = await bash(waitForStateScript({ scripts: installedSet(), url: `${s.url}/node/info`, field: "state", expected: "Ready", timeoutSeconds: 1, intervalSeconds: 0.2 }));
             assert.notEqual(r.status, 0);
             assert.match(r.stderr, /last seen: request failed: .*503/);
         } finally { await s.close(); }
@@ -90,7 +91,7 @@ describe("one joiner per validator (the node's entrypoint) and the gate that pro
         const jars = tempDir();
         fs.writeFileSync(path.join(jars, "currency-l1.jar"), "");
         const bin = stubBin({ java: `trap 'echo java-got-TERM >&2; kill $! 2>/dev/null; exit 0' TERM\nsleep ${javaSeconds} & wait` });
-        return bashWith(nodeCommandScript(), {
+        return bashWith(nodeCommandScript(installedSet()), {
             PATH: `${bin}:/usr/bin:/bin`, NODE_HOME: tempDir(), JARS_DIR: jars, NODE_NAME: "cl1-1", NODE_KIND: "validator", CL_JAR: "currency-l1.jar", HEAP_MIB: "256",
             CL_PUBLIC_HTTP_PORT: port, CL_CLI_HTTP_PORT: port, JOIN_PEER_URL: `${url}/peer`, JOIN_PEER_IP: "10.0.0.7", JOIN_PEER_P2P_PORT: "9301",
             JOIN_TIMEOUT_SECONDS: String(joinTimeout), JOIN_POLL_SECONDS: "0.2",
@@ -141,7 +142,7 @@ describe("one joiner per validator (the node's entrypoint) and the gate that pro
         const s = await validator([200]);
         try {
             const poster = runValidator(s.url, 3);
-            const r = await bash(joinedScript({ selfUrl: s.url, peerUrl: `${s.url}/peer`, timeoutSeconds: 20, intervalSeconds: 0.2 }));
+            const r = await bash(joinedScript({ scripts: installedSet(), selfUrl: s.url, peerUrl: `${s.url}/peer`, timeoutSeconds: 20, intervalSeconds: 0.2 }));
             await poster;
             assert.equal(r.status, 0, r.stderr);
             assert.match(r.stdout, /is Ready and in the cluster/);
@@ -169,10 +170,10 @@ describe("version check after a rollout", () => {
         const [a, b] = [await node("2.8.1"), await node("v2.8.1")];
         const c = await node("2.9.0");
         try {
-            const ok = await bash(versionCheckScript("2.8.1", [{ name: "gl0", url: a.url }, { name: "ml0", url: b.url }]));
+            const ok = await bash(versionCheckScript(installedSet(), "2.8.1", [{ name: "gl0", url: a.url }, { name: "ml0", url: b.url }]));
             assert.equal(ok.status, 0, ok.stderr);
             assert.match(ok.stdout, /all 2 nodes run 2\.8\.1/);
-            const bad = await bash(versionCheckScript("2.8.1", [{ name: "gl0", url: a.url }, { name: "cl1-1", url: c.url }, { name: "cl1-2", url: "http://127.0.0.1:9" }]));
+            const bad = await bash(versionCheckScript(installedSet(), "2.8.1", [{ name: "gl0", url: a.url }, { name: "cl1-1", url: c.url }, { name: "cl1-2", url: "http://127.0.0.1:9" }]));
             assert.notEqual(bad.status, 0);
             assert.match(bad.stderr, /Tessellation version mismatch: expected 2\.8\.1, but cl1-1 runs 2\.9\.0, cl1-2 runs nothing \(no answer\)$/m);
         } finally { await Promise.all([a.close(), b.close(), c.close()]); }

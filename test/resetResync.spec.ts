@@ -14,6 +14,7 @@ import { changes, describeSteps, losesData, Step, up, UpResult } from "./harness
 import { expectProblem, problems } from "./harness/configLoad";
 import { run, shellProblems, stubBin, tempDir } from "./util/tools";
 import { devStackVersions, reEscape } from "./harness/stackConfig";
+import { installedSet } from "./util/scriptSets";
 
 const DEV = devStackVersions();
 
@@ -145,7 +146,7 @@ function startNode(home: string, env: Record<string, string>, peer?: string) {
         java: `echo "$*" >> ${log}`,
         curl: peer === undefined ? "exit 7" : `case "\${!#}" in */node/info) printf '%s' '${peer}' ;; *) exit 22 ;; esac`,
     });
-    const r = run("bash", ["-c", nodeCommandScript(), "run-node"], {
+    const r = run("bash", ["-c", nodeCommandScript(installedSet()), "run-node"], {
         env: { PATH: `${bin}:/usr/bin:/bin`, NODE_HOME: home, JARS_DIR: jars, GENESIS_DIR: genesis, HEAP_MIB: "512", ...env },
     });
     return { ...r, calls: fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : [] };
@@ -270,7 +271,7 @@ case "$*" in *" generate") echo "key-$RANDOM$RANDOM" > "$ks" ;; *" show-id") ech
 esac`,
             curl: `case "\${!#}" in */node/info) printf '{"state":"Ready"}' ;; */cluster/info) printf '[{"id":"a"},{"id":"b"}]' ;; *) exit 7 ;; esac`,
         });
-        const script = turnScript({ lock: path.join(dir, "turn"), node: "cl1-1", container: "ottochain-cl1-1", rollout: "new", versions: "2.8.1/0.1.0", cluster: "ottochain-cl1", timeoutSeconds: 5, intervalSeconds: 0.1, reset });
+        const script = turnScript({ scripts: installedSet(), lock: path.join(dir, "turn"), node: "cl1-1", container: "ottochain-cl1-1", rollout: "new", versions: "2.8.1/0.1.0", cluster: "ottochain-cl1", timeoutSeconds: 5, intervalSeconds: 0.1, reset });
         const r = run("bash", ["-c", script], { env: { PATH: `${bin}:/usr/bin:/bin` } });
         return { ...r, lockTaken: fs.existsSync(path.join(dir, "turn")), script };
     }

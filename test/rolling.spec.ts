@@ -15,6 +15,7 @@ import { dependsOnTransitively, byName, Graph } from "./harness/graph";
 import { changes, describeSteps, losesData, Step, up, UpResult } from "./harness/lifecycle";
 import { run, shellProblems, stubBin, tempDir } from "./util/tools";
 import { devStackVersions, reEscape } from "./harness/stackConfig";
+import { installedSet } from "./util/scriptSets";
 
 const DEV = devStackVersions();
 
@@ -201,10 +202,10 @@ function gate(c: Cluster, script: string): Promise<{ status: number; out: string
 }
 
 const PORTS: Record<string, number> = { "cl1-0": 9300, "cl1-1": 9310, "cl1-2": 9320 };
-const turnOf = (c: Cluster, node: string, rollout: string, versions = "2.8.1", timeoutSeconds = 30) => turnScript({
+const turnOf = (c: Cluster, node: string, rollout: string, versions = "2.8.1", timeoutSeconds = 30) => turnScript({ scripts: installedSet(),
     lock: c.lock, node, container: `ottochain-${node}`, rollout, versions, cluster: "ottochain-cl1", timeoutSeconds, intervalSeconds: 0.1,
 });
-const joinedOf = (c: Cluster, node: string) => joinedTurnScript({
+const joinedOf = (c: Cluster, node: string) => joinedTurnScript({ scripts: installedSet(),
     lock: c.lock, node, selfUrl: `http://127.0.0.1:${PORTS[node]}`, peerUrl: `http://127.0.0.1:${PORTS[node === "cl1-0" ? "cl1-1" : "cl1-0"]}`, timeoutSeconds: 30, intervalSeconds: 0.1,
 });
 const cluster3 = (rollout = "old", versions = "2.8.1") => fakeCluster(Object.fromEntries(NODES.map((n) => [n, { state: "Ready", rollout, versions, port: PORTS[n] }])));
@@ -311,7 +312,7 @@ describe("rolling L1 updates: a restarted initial validator rejoins its cluster"
             java: `echo "$*" >> ${log}`,
             curl: peer === undefined ? "exit 7" : `case "\${!#}" in */node/info) printf '%s' '${peer}' ;; *) exit 22 ;; esac`,
         });
-        const r = run("bash", ["-c", nodeCommandScript(), "run-node"], {
+        const r = run("bash", ["-c", nodeCommandScript(installedSet()), "run-node"], {
             env: {
                 PATH: `${bin}:/usr/bin:/bin`, NODE_HOME: home, JARS_DIR: jars, HEAP_MIB: "1024", NODE_NAME: "cl1-0", NODE_KIND: "initial-validator", CL_JAR: "currency-l1.jar",
                 JOIN_PEER_URL: "http://127.0.0.1:9310", JOIN_PEER_IP: "127.0.0.1", JOIN_PEER_P2P_PORT: "9311", CL_PUBLIC_HTTP_PORT: "9300", CL_CLI_HTTP_PORT: "9302", NODE_VERSION: nodeVersion,
@@ -337,7 +338,7 @@ describe("rolling L1 updates: a restarted initial validator rejoins its cluster"
             java: "sleep 1",
             curl: `case "$*" in *"-X POST"*) echo "$*" >> ${posts}; printf 200 ;; *9310/node/info*) printf '{"state":"ReadyToJoin","id":"me"}' ;; *9300/node/info*) printf '{"state":"Ready","id":"peer","version":"3.3.2"}' ;; *) exit 7 ;; esac`,
         });
-        const r = run("bash", ["-c", nodeCommandScript(), "run-node"], {
+        const r = run("bash", ["-c", nodeCommandScript(installedSet()), "run-node"], {
             env: {
                 PATH: `${bin}:/usr/bin:/bin`, NODE_HOME: home, JARS_DIR: jars, HEAP_MIB: "1024", NODE_NAME: "cl1-1", NODE_KIND: "validator", CL_JAR: "currency-l1.jar",
                 JOIN_PEER_URL: "http://127.0.0.1:9300", JOIN_PEER_IP: "127.0.0.1", JOIN_PEER_P2P_PORT: "9301", CL_PUBLIC_HTTP_PORT: "9310", CL_CLI_HTTP_PORT: "9312", NODE_VERSION: "2.8.1",

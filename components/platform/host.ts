@@ -2,6 +2,7 @@
 // with Docker from cloud-init, reached over the deployer's ssh path (sshAccess.ts: SSM, a bastion,
 // a jump host or direct) by both the Docker provider and the host commands, once a retrying check
 // from the deployer proves the engine answers.
+import { installScriptSet, ScriptSet, scriptSetDir } from "./scriptSet";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
@@ -137,8 +138,12 @@ export class DockerHost extends pulumi.ComponentResource {
     /** ec2: local file, remote path → the local scp command. */
     private readonly copyLine?: (localPath: string, remotePath: string) => pulumi.Output<string>;
 
+    private readonly hostName: string;
+    private readonly installedSets = new Map<string, { digest: string; result: { dir: string; installed: pulumi.Resource } }>();
+
     constructor(name: string, args: DockerHostArgs, opts?: pulumi.ComponentResourceOptions) {
         super("chainfleet:platform:DockerHost", name, {}, opts);
+        this.hostName = name;
         this.kind = args.kind;
         if (args.kind === "local") {
             this.address = pulumi.output(args.localAddress ?? "127.0.0.1");
@@ -196,6 +201,25 @@ export class DockerHost extends pulumi.ComponentResource {
         return new command.local.Command(name, {
             create: onHost(create), delete: deleteScript === undefined ? undefined : onHost(deleteScript), stdin, interpreter: ["/bin/bash", "-c"], triggers,
         }, o);
+    }
+
+    /**
+     * Installs a script set on this host once (per set name; a new digest installs a new
+     * directory beside the old, which a rollback finds again): under <dataDir>/scripts, the user's
+     * own directory in dev and the data volume in prod. Returns the directory and the resource to
+     * depend on before anything sources or mounts it.
+     */
+    scripts(set: ScriptSet): { dir: string; installed: pulumi.Resource } {
+        const done = this.installedSets.get(set.name);
+        if (done) {
+            if (done.digest !== set.digest) throw new Error(`${this.hostName}: script set ${set.name} installed twice with different content`);
+            return done.result;
+        }
+        const root = `${this.dataDir}/scripts`;
+        const installed = this.run(`${this.hostName}-scripts-${set.name}`, installScriptSet(root, set, this.sudo), { triggers: [set.digest] });
+        const result = { dir: scriptSetDir(root, set), installed };
+        this.installedSets.set(set.name, { digest: set.digest, result });
+        return result;
     }
 
     /**

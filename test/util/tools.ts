@@ -23,13 +23,16 @@ export function writeScript(text: string, name = "script.sh", dir = tempDir()): 
     return p;
 }
 
-/** Asserts the text is valid bash and shellcheck-clean; returns the problems (empty = clean). */
+/**
+ * Asserts the text is valid bash and shellcheck-clean; returns the problems (empty = clean).
+ * Sourced files are followed (-x): a script that sources an installed script set is checked with it.
+ */
 export function shellProblems(text: string, shell = "bash"): string[] {
     const p = writeScript(text.startsWith("#!") ? text : `#!/usr/bin/env ${shell}\n${text}`);
     const out: string[] = [];
     const syntax = run("bash", ["-n", p]);
     if (syntax.status !== 0) out.push(`bash -n: ${syntax.stderr}`);
-    const sc = run("shellcheck", ["-s", shell, "-f", "gcc", p]);
+    const sc = run("shellcheck", ["-x", "-s", shell, "-f", "gcc", p]);
     if (sc.status !== 0) out.push(`shellcheck: ${sc.stdout}${sc.stderr}`);
     return out;
 }

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DockerHost } from "../../platform/host";
 import { healthCommands, NodeSpec } from "./spec";
 import { MetagraphNode, NodeCommon } from "./node";
-import { joinedTurnScript, rollLockPath } from "./nodeScript";
+import { joinedTurnScript, OTTOCHAIN_SCRIPTS, rollLockPath } from "./nodeScript";
 
 export interface L1ClusterArgs {
     /** Nodes of this cluster, index 0 = initial validator. */
@@ -52,10 +52,11 @@ export class L1Cluster extends pulumi.ComponentResource {
         // given back. It waits for nothing else (a validator's gate does not wait for the initial
         // validator's), so a roll can finish the validators while the initial validator still waits.
         const joined = (spec: NodeSpec, n: MetagraphNode, peer: NodeSpec | undefined, gateName: string) => {
+            const scripts = args.host.scripts(OTTOCHAIN_SCRIPTS);
             const script = pulumi.all([url(spec), peer ? url(peer) : ""]).apply(([self, p]) => joinedTurnScript({
-                lock, node: spec.name, selfUrl: self, peerUrl: p || undefined, timeoutSeconds: args.readinessTimeoutSeconds,
+                scripts: scripts.dir, lock, node: spec.name, selfUrl: self, peerUrl: p || undefined, timeoutSeconds: args.readinessTimeoutSeconds,
             }));
-            return args.host.run(`${name}-${gateName}`, script, { parent: this, dependsOn: [n.container], triggers: [n.container.id, n.rollout] });
+            return args.host.run(`${name}-${gateName}`, script, { parent: this, dependsOn: [n.container, scripts.installed], triggers: [n.container.id, n.rollout] });
         };
 
         // Validators: each joins the initial validator; their turns go first.

@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DockerHost } from "../../platform/host";
 import { readinessGate } from "../../platform/readiness";
+import { OTTOCHAIN_SCRIPTS } from "./nodeScript";
 import { versionCheckScript } from "../../platform/readinessScript";
 import { q } from "../../platform/shell";
 import { L1Cluster } from "./l1Cluster";
@@ -48,7 +49,7 @@ export class Metagraph extends pulumi.ComponentResource {
         };
         const only = (layer: Layer) => nodes.filter((n) => n.layer === layer);
         const gate = (nodeName: string, host: DockerHost, port: number, container: pulumi.Resource) => readinessGate(`${name}-${nodeName}-ready`, {
-            host, url: pulumi.interpolate`http://${host.address}:${port}/node/info`, field: "state", expected: "Ready",
+            host, scripts: host.scripts(OTTOCHAIN_SCRIPTS), url: pulumi.interpolate`http://${host.address}:${port}/node/info`, field: "state", expected: "Ready",
             timeoutSeconds: args.readinessTimeoutSeconds, after: [container], triggers: [(container as MetagraphNode["container"]).id],
         }, this);
         this.layers = {};
@@ -106,10 +107,11 @@ export class Metagraph extends pulumi.ComponentResource {
         const byHost = new Map<string, typeof checked>();
         for (const c of checked) byHost.set(c.label, [...(byHost.get(c.label) ?? []), c]);
         for (const [label, nodesOnHost] of byHost) {
+            const scripts = args.hosts[label].scripts(OTTOCHAIN_SCRIPTS);
             const script = pulumi.all(nodesOnHost.map((n) => n.url)).apply((urls) =>
-                versionCheckScript(args.tessellationVersion, nodesOnHost.map((n, j) => ({ name: n.name, url: urls[j] }))));
+                versionCheckScript(scripts.dir, args.tessellationVersion, nodesOnHost.map((n, j) => ({ name: n.name, url: urls[j] }))));
             args.hosts[label].run(`${name}-versions${byHost.size > 1 ? `-${label}` : ""}`, script, {
-                parent: this, dependsOn: readyGates, triggers: [args.tessellationVersion, ...nodesOnHost.map((n) => n.container)],
+                parent: this, dependsOn: [...readyGates, scripts.installed], triggers: [args.tessellationVersion, ...nodesOnHost.map((n) => n.container)],
             });
         }
         this.registerOutputs({ metagraphId: this.metagraphId });

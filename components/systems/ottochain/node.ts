@@ -2,7 +2,7 @@
 // container with host networking, read-only jars and key, and its own data volume.
 import * as pulumi from "@pulumi/pulumi";
 import { DockerHost } from "../../platform/host";
-import { nodeCommandScript, nodeHealthcheck, ROLL_LABELS, rollLockPath, ROLLOUT_ENV, rolloutDigest, turnScript } from "./nodeScript";
+import { NODE_SCRIPTS_MOUNT, nodeCommandScript, nodeHealthcheck, OTTOCHAIN_SCRIPTS, ROLL_LABELS, rollLockPath, ROLLOUT_ENV, rolloutDigest, turnScript } from "./nodeScript";
 import { ServiceContainer, ServiceContainerArgs } from "../../platform/serviceContainer";
 import { JVM_OVERHEAD_MIB, keygenScript, nodeEnv, NodeSpec } from "./spec";
 import { layerJarsDir, tessellationJarsDir } from "./artifacts";
@@ -94,15 +94,18 @@ export class MetagraphNode extends pulumi.ComponentResource {
         const genesisSub = spec.layer === "gl0" ? "gl0" : "ml0";
         const containerName = `ottochain-${spec.name}`;
         const versions = { tessellation: common.tessellationVersion, metagraph: common.metagraphVersion };
+        const scripts = host.scripts(OTTOCHAIN_SCRIPTS);
         const made: Omit<ServiceContainerArgs, "host"> = {
             containerName,
             image: { ref: spec.image },
+            // The scripts by path: their directory (named by their digest) is mounted below.
             command: ["bash", "-c", nodeCommandScript(), "run-node"],
             env,
             secretEnv: { CL_PASSWORD: common.password },
             hostNetwork: { reason: "Tessellation advertises CL_EXTERNAL_IP and binds its CLI port to the host's 127.0.0.1 for joins" },
             volumes: [{ name: `ottochain-${spec.name}-data`, target: "/node" }],
             binds: [
+                { hostPath: scripts.dir, target: NODE_SCRIPTS_MOUNT, readOnly: true },
                 // The jars of the version that runs: a version change replaces the node, a revert brings the old jars back.
                 { hostPath: layerJarsDir(common.jarsDir, spec.layer, versions), target: "/jars", readOnly: true },
                 { hostPath: `${common.keysDir}/${spec.name}.p12`, target: "/keys/node.p12", readOnly: true },
@@ -149,8 +152,8 @@ export class MetagraphNode extends pulumi.ComponentResource {
             const { memoryMiB: _inPlace, restart: _alsoInPlace, retainData: _volumes, ...replacing } = made;
             const rollout = rolloutDigest({ ...replacing, labels, env: plainEnv, secretEnv: Object.keys(made.secretEnv ?? {}) });
             turn = host.run(`${name}-turn`, turnScript({
-                lock: rollLockPath(roll.cluster), node: spec.name, container: containerName, rollout, versions: running, cluster: roll.cluster, timeoutSeconds: roll.timeoutSeconds, reset,
-            }), { parent: this, dependsOn: roll.after, triggers: [rollout] });
+                scripts: scripts.dir, lock: rollLockPath(roll.cluster), node: spec.name, container: containerName, rollout, versions: running, cluster: roll.cluster, timeoutSeconds: roll.timeoutSeconds, reset,
+            }), { parent: this, dependsOn: [...roll.after, scripts.installed], triggers: [rollout] });
             containerArgs = { ...containerArgs, labels, env: { ...env, [ROLLOUT_ENV]: rollout } };
             this.rollout = rollout;
         }
@@ -163,7 +166,7 @@ export class MetagraphNode extends pulumi.ComponentResource {
             node: spec.name, keyAlias: common.keyAlias, rekeyToken: common.rekey?.[spec.name],
         }), { parent: this, dependsOn: [...(common.hostPrepared?.[spec.host] ?? []), ...(rekeying ? [turn!] : [])], secretEnv: { CL_PASSWORD: common.password } });
         this.peerId = keygen.stdout.apply((s) => s.trim());
-        const c = new ServiceContainer(name, containerArgs, { parent: this, dependsOn: [keygen, ...args.after, ...(turn ? [turn] : [])] });
+        const c = new ServiceContainer(name, containerArgs, { parent: this, dependsOn: [keygen, scripts.installed, ...args.after, ...(turn ? [turn] : [])] });
         this.turn = turn;
         this.container = c.container;
         this.registerOutputs({ peerId: this.peerId });

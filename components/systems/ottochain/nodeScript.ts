@@ -1,26 +1,35 @@
-// The container command of a node: the readiness library (for the background rejoin) + run-node.sh;
-// and the host gates of a rolling L1 restart: the readiness library + roll.sh + one call.
+// The metagraph's scripts, shipped as files (components/platform/scriptSet.ts): the readiness
+// library, run-node.sh (every node container's command) and roll.sh (the host gates of a rolling
+// L1 restart), installed once per host and named by path; and the short texts that source them.
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { cmd, shippedScript } from "../../platform/shell";
 import { HealthcheckSpec } from "../../platform/containerSpec";
+import { scriptSet, sourceLines } from "../../platform/scriptSet";
 
-const RUN_NODE = fs.readFileSync(path.join(__dirname, "run-node.sh"), "utf8");
-const ROLL = fs.readFileSync(path.join(__dirname, "roll.sh"), "utf8");
+/** The set every metagraph host installs (a new digest when any of the three files changes). */
+export const OTTOCHAIN_SCRIPTS = scriptSet("ottochain", {
+    "readiness.sh": shippedScript("readiness.sh"),
+    "run-node.sh": fs.readFileSync(path.join(__dirname, "run-node.sh"), "utf8"),
+    "roll.sh": fs.readFileSync(path.join(__dirname, "roll.sh"), "utf8"),
+});
 
-/** bash -c text of every node container. */
-export function nodeCommandScript(): string {
-    return `${shippedScript("readiness.sh")}\n${RUN_NODE}`;
+/** Where a node container sees the set (its host directory mounted read-only). */
+export const NODE_SCRIPTS_MOUNT = "/chainfleet/scripts";
+
+/** bash -c text of every node container: the readiness library (for the background rejoin), then run-node.sh. */
+export function nodeCommandScript(dir = NODE_SCRIPTS_MOUNT): string {
+    return `${sourceLines(dir, ["readiness.sh", "run-node.sh"])}\n`;
 }
 
 /**
  * The container health check of a node: the readiness library's node_healthy (state == "Ready"
  * from /node/info), with curl when the image has it and bash's /dev/tcp otherwise.
  */
-export function nodeHealthcheck(publicPort: number): HealthcheckSpec {
+export function nodeHealthcheck(publicPort: number, dir = NODE_SCRIPTS_MOUNT): HealthcheckSpec {
     return {
-        test: ["CMD", "bash", "-c", `${shippedScript("readiness.sh")}\nnode_healthy http://127.0.0.1:${publicPort}`],
+        test: ["CMD", "bash", "-c", `${sourceLines(dir, ["readiness.sh"])}\nnode_healthy http://127.0.0.1:${publicPort}`],
         intervalSeconds: 15,
         timeoutSeconds: 10,
         retries: 4,
@@ -40,9 +49,9 @@ export const ROLL_LABELS = {
 /** The env variable holding an L1 container's rollout digest (env takes values known only at deploy time; labels do not). */
 export const ROLLOUT_ENV = "CHAINFLEET_ROLLOUT";
 
-/** A host script: the readiness library, roll.sh, then one call. */
-function rollScript(fn: "roll_turn" | "roll_joined", ...args: (string | number)[]): string {
-    return `${shippedScript("readiness.sh")}\n${ROLL}\nset -euo pipefail\n${cmd(fn, ...args)}\n`;
+/** A host script: the installed set's readiness library and roll.sh sourced, then one call. */
+function rollScript(dir: string, fn: "roll_turn" | "roll_joined", ...args: (string | number)[]): string {
+    return `${sourceLines(dir, ["readiness.sh", "roll.sh"])}\nset -euo pipefail\n${cmd(fn, ...args)}\n`;
 }
 
 /** Where an L1 cluster's turn is kept on its host (gone on reboot, when every node restarts anyway). */
@@ -51,6 +60,8 @@ export function rollLockPath(cluster: string): string {
 }
 
 export interface TurnSpec {
+    /** The host directory of the installed OTTOCHAIN_SCRIPTS. */
+    scripts: string;
     /** The turn file (rollLockPath). */
     lock: string;
     node: string;
@@ -70,12 +81,12 @@ export interface TurnSpec {
 
 /** The gate before a node's container is replaced: waits for its turn (roll.sh roll_turn). */
 export function turnScript(t: TurnSpec): string {
-    return rollScript("roll_turn", t.lock, t.node, t.container, t.rollout, t.versions, t.cluster, t.timeoutSeconds, t.intervalSeconds ?? 3, t.reset ?? "");
+    return rollScript(t.scripts, "roll_turn", t.lock, t.node, t.container, t.rollout, t.versions, t.cluster, t.timeoutSeconds, t.intervalSeconds ?? 3, t.reset ?? "");
 }
 
 /** The gate after: the node Ready and listed by its peer (none for a cluster of one), then the turn given back. */
-export function joinedTurnScript(j: { lock: string; node: string; selfUrl: string; peerUrl?: string; timeoutSeconds: number; intervalSeconds?: number }): string {
-    return rollScript("roll_joined", j.lock, j.node, j.selfUrl, j.peerUrl ?? "", j.timeoutSeconds, j.intervalSeconds ?? 3);
+export function joinedTurnScript(j: { scripts: string; lock: string; node: string; selfUrl: string; peerUrl?: string; timeoutSeconds: number; intervalSeconds?: number }): string {
+    return rollScript(j.scripts, "roll_joined", j.lock, j.node, j.selfUrl, j.peerUrl ?? "", j.timeoutSeconds, j.intervalSeconds ?? 3);
 }
 
 /** JSON with object keys sorted at every level, so equal values give equal text. */
