@@ -3,8 +3,8 @@
 // registered before the whole config is valid. Also the messages: "<key> must be <rule> (got …)".
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ChainfleetConfig, configSchema, NS, PlainConfig, SECRETS } from "./schema";
-import { crossRules, warningsOf } from "./rules";
+import { ChainfleetConfig, configKey, configSchema, NS, PlainConfig, SECRETS } from "./schema";
+import { crossRules, show, warningsOf } from "./rules";
 import { q } from "../../components/platform/shell";
 import { sourceDir } from "../gitSources";
 
@@ -28,10 +28,6 @@ export function keyOf(path: readonly PropertyKey[]): string {
 /** Would this string, unquoted, be read as that type (pulumi config set --path: integers and true/false)? */
 function readsAs(v: string, type: "number" | "boolean"): boolean {
     return type === "boolean" ? v === "true" || v === "false" : /^-?(0|[1-9]\d*)(\.\d+)?$/.test(v);
-}
-
-function show(v: unknown): string {
-    return v === undefined ? "nothing" : JSON.stringify(v);
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
@@ -69,7 +65,7 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], raw: unknown, 
         if (issue.code === "invalid_type" && (issue.expected === "number" || issue.expected === "boolean") && typeof got === "string" && readsAs(got, issue.expected as "number" | "boolean")) {
             return `${keyOf(issue.path)} must be ${issue.message} (got ${show(got)}, a string): write it unquoted in the stack file, or set it with \`pulumi config set --stack ${q(stack)} --path ${q(keyOf(issue.path))} ${q(got)}\`, which stores it as a ${issue.expected}`;
         }
-        return `${keyOf(issue.path)} must be ${issue.message} (got ${show(valueAt(raw, issue.path))})`;
+        return `${keyOf(issue.path)} must be ${issue.message} (got ${show(got)})`;
     });
 }
 
@@ -117,17 +113,17 @@ function parseRaw(s: string): unknown {
  * Any other number or a boolean for a string key stays as it is and is refused with the command
  * that stores it as a string (formatIssues).
  */
-function asTyped(raw: Record<string, unknown>): Record<string, unknown> {
+function asTyped(raw: Record<string, unknown>): { typed: Record<string, unknown>; parsed: ReturnType<typeof configSchema.safeParse> } {
     let work = raw;
-    for (let round = 0; round < 8; round++) {
-        const parsed = configSchema.safeParse(work);
-        if (parsed.success) return work;
+    let parsed = configSchema.safeParse(work);
+    for (let round = 0; round < 8 && !parsed.success; round++) {
         const ints = parsed.error.issues.filter((i) => i.code === "invalid_type" && i.expected === "string" && Number.isSafeInteger(valueAt(work, i.path)));
-        if (ints.length === 0) return work;
+        if (ints.length === 0) break;
         work = structuredClone(work);
         for (const i of ints) setAt(work, i.path, String(valueAt(work, i.path)));
+        parsed = configSchema.safeParse(work);
     }
-    return work;
+    return { typed: work, parsed };
 }
 
 /**
@@ -198,8 +194,7 @@ export function loadConfig(source: ConfigSource = pulumiConfigSource): Chainflee
         if (secretKeys.has(key)) secretRaw[key] = value;
         else raw[key] = parseRaw(value);
     }
-    const typed = asTyped(raw);
-    const parsed = configSchema.safeParse(typed);
+    const { typed, parsed } = asTyped(raw);
     const problems = parsed.success ? [] : formatIssues(parsed.error.issues, typed, source.stackName());
     // Every problem at once: when single keys fail, the rules that span keys still run, on the
     // config with those keys unset (their defaults), and say nothing about a key already refused.
@@ -210,7 +205,7 @@ export function loadConfig(source: ConfigSource = pulumiConfigSource): Chainflee
     problems.push(...crossRules(c).filter((p) => !failed.some((k) => mentions(p, k))));
     const secrets: ChainfleetConfig["secrets"] = {};
     for (const spec of SECRETS) {
-        const fullKey = `${NS}:${spec.key}`;
+        const fullKey = configKey(spec.key);
         const value = secretRaw[spec.key];
         const setCmd = secretSetCommand(source.stackName(), fullKey, spec.example);
         if (value === undefined || value === "") {

@@ -12,7 +12,8 @@ import { maintenanceProblems } from "../../components/systems/ottochain/maintena
 import { accessProblems, networkProblems, networkWarnings, restoreProblems } from "../networkRules";
 import { gitSourceProblems, urlRefProblems } from "../gitSources";
 
-const show = (v: unknown): string => (v === undefined ? "nothing" : JSON.stringify(v));
+/** A value as messages quote it: JSON, or "nothing" when unset. */
+export const show = (v: unknown): string => (v === undefined ? "nothing" : JSON.stringify(v));
 
 /** Rules that span several keys. Each adds one sentence naming the keys involved. */
 /** SEV-SNP only where the hardware is: AWS supports it on M6a, C6a and R6a only (EC2 CpuOptions AmdSevSnp docs). */
