@@ -4,6 +4,7 @@
 import type { PlainConfig } from "./config/schema";
 
 import { NS } from "../components/platform/configKey";
+import { cidrParts, subnetPrefix } from "../components/platform/ipv4";
 
 /** Does the prod plan place anything on EC2 Docker hosts (which the deployer must reach)? */
 export function hasDockerHosts(c: Pick<PlainConfig, "topology" | "scitt" | "ottochain">): boolean {
@@ -52,8 +53,8 @@ export function networkProblems(c: PlainConfig): string[] {
                 out.push(`${NS}:network.${key} is used only when ${NS}:network.mode is "existing"; with "create" the program makes the VPC and its subnets (got ${JSON.stringify(v)})`);
             }
         }
-        const bits = Number(n.cidr.split("/")[1]);
-        const subnetBits = bits + Math.ceil(Math.log2(n.availabilityZones * 2));
+        const { bits } = cidrParts(n.cidr);
+        const subnetBits = subnetPrefix(n.cidr, n.availabilityZones);
         if (bits < 16 || bits > 28) {
             out.push(`${NS}:network.cidr must be a /16 to /28 block, the sizes a VPC may have (got "${n.cidr}")`);
         } else if (subnetBits > 28) {
@@ -90,9 +91,8 @@ export function restoreProblems(c: PlainConfig, hostLabels: string[]): string[] 
 /** Do two IPv4 CIDRs (already valid) share an address? */
 export function cidrsOverlap(a: string, b: string): boolean {
     const range = (c: string) => {
-        const [addr, bits] = c.split("/");
-        const start = addr.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
-        return [start, start + 2 ** (32 - Number(bits)) - 1];
+        const { start, size } = cidrParts(c);
+        return [start, start + size - 1];
     };
     const [a0, a1] = range(a);
     const [b0, b1] = range(b);

@@ -1,5 +1,6 @@
 // Network (prod): a VPC across ≥ 2 AZs with public and private subnets and NAT, created here or
 // an existing one (typically the Kubernetes cluster's, so RDS and the hosts share its network).
+import { cidrParts, ipv4Address, subnetPrefix } from "./ipv4";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 
@@ -29,15 +30,11 @@ export interface NetworkArgs {
 
 /** Splits a VPC CIDR into 2 × azCount equal subnets: public first, then private. */
 export function subnetCidrs(vpcCidr: string, azCount: number): { public: string[]; private: string[] } {
-    const [base, bitsText] = vpcCidr.split("/");
-    const bits = Number(bitsText);
-    const extra = Math.ceil(Math.log2(azCount * 2));
-    const newBits = bits + extra;
+    const newBits = subnetPrefix(vpcCidr, azCount);
     if (newBits > 28) throw new Error(`VPC ${vpcCidr} is too small for ${azCount * 2} subnets`);
-    const start = base.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
+    const { start } = cidrParts(vpcCidr);
     const size = 2 ** (32 - newBits);
-    const toIp = (n: number) => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join(".");
-    const all = Array.from({ length: azCount * 2 }, (_, i) => `${toIp(start + i * size)}/${newBits}`);
+    const all = Array.from({ length: azCount * 2 }, (_, i) => `${ipv4Address(start + i * size)}/${newBits}`);
     return { public: all.slice(0, azCount), private: all.slice(azCount) };
 }
 

@@ -3,6 +3,7 @@
 import * as path from "path";
 import { z } from "zod";
 import { dockerCpus, parseDockerCpus } from "../../components/platform/containerSpec";
+import { cidrParts } from "../../components/platform/ipv4";
 import { POSIX_USER } from "../../components/platform/shell";
 
 /** An integer in [min, max] (max optional). */
@@ -71,15 +72,14 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T)
     return z.enum(values, { error: `one of ${values.map((v) => `"${v}"`).join(", ")}` });
 }
 
-const octets = (a: string) => a.split(".").map(Number);
-/** Every octet of a dotted quad (already matched by the pattern) is at most 255. */
-const octetsInRange = (a: string) => octets(a).every((o) => o <= 255);
+/** A dotted quad's shape; octetsInRange checks its values. */
+const IPV4 = /^(\d{1,3}\.){3}\d{1,3}$/;
+/** Every octet of a dotted quad (already matched by IPV4) is at most 255. */
+const octetsInRange = (a: string) => a.split(".").every((o) => Number(o) <= 255);
 /** A CIDR's address has no bits set past its prefix (10.0.0.1/16 is not canonical: AWS and routing read it as 10.0.0.0/16). */
 function canonicalCidr(c: string): boolean {
-    const [addr, bits] = c.split("/");
-    const n = octets(addr).reduce((acc, o) => acc * 256 + o, 0);
-    const hostBits = 32 - Number(bits);
-    return hostBits === 0 || n % 2 ** hostBits === 0;
+    const { start, size } = cidrParts(c);
+    return start % size === 0;
 }
 
 /**
@@ -94,7 +94,7 @@ export const cidr = () =>
 
 /** An IPv4 address such as 127.0.0.1 (octets 0–255; the pattern's failure aborts the range check). */
 export const ipv4 = () =>
-    z.string({ error: "an IPv4 address like 127.0.0.1" }).regex(/^(\d{1,3}\.){3}\d{1,3}$/, {
+    z.string({ error: "an IPv4 address like 127.0.0.1" }).regex(IPV4, {
         error: "an IPv4 address like 127.0.0.1", abort: true,
     }).refine(octetsInRange, { error: "an IPv4 address whose octets are 0 to 255" });
 
@@ -156,7 +156,7 @@ export const dnsSubdomain = () =>
 
 /** An RFC 1123 host name (labels of letters, digits and -, joined by dots) or an IPv4 address. */
 export function isHostName(s: string): boolean {
-    if (/^(\d{1,3}\.){3}\d{1,3}$/.test(s)) return s.split(".").every((o) => Number(o) <= 255);
+    if (IPV4.test(s)) return octetsInRange(s);
     return s.length <= 253 && s.split(".").every((l) => /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(l));
 }
 export const hostName = () =>
