@@ -36,7 +36,8 @@ const BURSTABLE_FAMILIES = ["t3", "t3a", "t4g"];
 /**
  * The Docker hosts' catalogue beyond the enclave families: the general-purpose, compute and
  * memory families of the current generations (GiB per vCPU, from the EC2 instance type pages), in
- * the sizes large … 48xlarge. A type outside it is refused by the memory rule, never skipped.
+ * the sizes large … 48xlarge; it holds every enclave family too, with the same GiB per vCPU (a
+ * spec compares them). A type outside it is refused by the memory rule, never skipped.
  */
 const HOST_FAMILIES: Record<string, number> = {
     m5: 4, m5a: 4, m5n: 4, m6i: 4, m6a: 4, m6g: 4, m7i: 4, m7a: 4, m7g: 4, m8g: 4,
@@ -45,13 +46,14 @@ const HOST_FAMILIES: Record<string, number> = {
 };
 const HOST_SIZES: Record<string, number> = { ...SIZES, "24xlarge": 96, "32xlarge": 128, "48xlarge": 192 };
 
+/** GiB per vCPU of each catalogue family (the enclave families included), for the spec that compares the two tables. */
+export const HOST_GIB_PER_VCPU: Readonly<Record<string, number>> = HOST_FAMILIES;
+
 /** The families instanceMemoryMiB knows, for messages. */
 export const CATALOGUE_FAMILIES = [...BURSTABLE_FAMILIES, ...Object.keys(HOST_FAMILIES)];
 
 /** An instance type's memory, MiB, or undefined when the type is not in the catalogue. */
 export function instanceMemoryMiB(instanceType: string): number | undefined {
-    const known = INSTANCE_TYPES[instanceType]?.memoryMiB;
-    if (known !== undefined) return known;
     const [family, size] = instanceType.split(".");
     if (BURSTABLE_FAMILIES.includes(family)) return BURSTABLE_MIB[size];
     const perVcpu = HOST_FAMILIES[family];

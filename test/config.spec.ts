@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import { expectProblem, load, problems } from "./harness/configLoad";
 import { DEV_ALL_SYSTEMS, FAKE_PROD_SECRETS } from "./harness/graph";
-import { decodeEncryptionKey } from "../stacks/rules";
+import { decodeEncryptionKey, HOST_GIB_PER_VCPU, INSTANCE_TYPES, instanceMemoryMiB } from "../stacks/rules";
 import * as fs from "fs";
 import * as path from "path";
 import { run, stubBin, tempDir } from "./util/tools";
@@ -49,6 +49,16 @@ describe("stack config", () => {
         expectProblem(problems("dev", { "ottochain.genesisResetToken": "a b" }), 'chainfleet:ottochain.genesisResetToken must be a token of letters, digits, . _ - (at most 64, starting with a letter or digit) (got "a b")');
         expectProblem(problems("dev", { "wealthwars.migrateCommand": [] }), "chainfleet:wealthwars.migrateCommand must be a non-empty list (got [])");
         expectProblem(problems("dev", { "hosts.sshAllowedCidrs": "10.0.0.0/8" }), 'chainfleet:hosts.sshAllowedCidrs must be a list of IPv4 CIDRs (got "10.0.0.0/8")');
+    });
+
+    it("the host catalogue knows every enclave type with the same memory (the memory rule reads only the catalogue)", () => {
+        for (const [type, info] of Object.entries(INSTANCE_TYPES)) {
+            assert.equal(instanceMemoryMiB(type), info.memoryMiB, type);
+            assert.ok(HOST_GIB_PER_VCPU[type.split(".")[0]] !== undefined, type);
+        }
+        assert.equal(instanceMemoryMiB("t3.xlarge"), 16384);
+        assert.equal(instanceMemoryMiB("r8g.48xlarge"), 192 * 8 * 1024);
+        assert.equal(instanceMemoryMiB("x2idn.xlarge"), undefined);
     });
 
     it("an integer for a string key (what pulumi config set --path stores for 17) is read as that string", () => {
