@@ -19,7 +19,7 @@
 // path works from a laptop and a CI runner, and no deployer's home directory lands in the plan.
 import * as fs from "fs";
 import * as path from "path";
-import { cmd, q } from "./shell";
+import { cmd, POSIX_USER, q } from "./shell";
 
 export const ACCESS_MODES = ["ssm", "bastion", "jump", "direct"] as const;
 export type AccessMode = (typeof ACCESS_MODES)[number];
@@ -53,9 +53,12 @@ export function hostKeyAlias(label: string): string {
 export const KEY_FILE = "id_chainfleet";
 export const KNOWN_HOSTS_FILE = "known_hosts";
 
+/** user@host[:port], the user by the login-name grammar every other ssh user follows. */
+const JUMP_HOST = new RegExp(`^(${POSIX_USER.source.slice(1, -1)})@([A-Za-z0-9.-]+)(?::(\\d{1,5}))?$`);
+
 /** Parses "user@host" or "user@host:port" (a jump host). */
 export function parseJumpHost(s: string): JumpHost | undefined {
-    const m = /^([a-z_][a-z0-9_-]{0,31})@([A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(s);
+    const m = JUMP_HOST.exec(s);
     if (!m || !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(m[2]) || m[2].includes("..")) return undefined;
     const port = m[3] ? Number(m[3]) : 22;
     return port >= 1 && port <= 65535 ? { user: m[1], host: m[2], port } : undefined;

@@ -208,8 +208,9 @@ export const singleLine = (max = 253) =>
  * fingerprint is refused by name.
  */
 export const SSH_KEY_TYPES = ["ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com"] as const;
+const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 export function sshPublicKeyProblem(line: string): string | undefined {
-    if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(line)) return "a public key, not a private key (give the .pub file's line; the private half is chainfleet:sshPrivateKey)";
+    if (PRIVATE_KEY.test(line)) return "a public key, not a private key (give the .pub file's line; the private half is chainfleet:sshPrivateKey)";
     if (CONTROL.test(line.replace(/\n$/, ""))) return "one line (no newline or control character)";
     const [type, blob, ...comment] = line.trim().split(" ");
     if (!(SSH_KEY_TYPES as readonly string[]).includes(type)) return `an OpenSSH public key line "<type> <base64> [comment]" whose type is one of ${SSH_KEY_TYPES.join(", ")}`;
@@ -223,7 +224,7 @@ export function sshPublicKeyProblem(line: string): string | undefined {
 export const sshPublicKey = () =>
     z.string({ error: "an OpenSSH public key line" }).superRefine((s, ctx) => {
         const p = sshPublicKeyProblem(s);
-        if (p) ctx.addIssue({ code: "custom", message: p, params: p.startsWith("a public key, not a private") ? { hideValue: true } : undefined });
+        if (p) ctx.addIssue({ code: "custom", message: p, params: PRIVATE_KEY.test(s) ? { hideValue: true } : undefined });
     });
 
 /**
