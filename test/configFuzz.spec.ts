@@ -7,9 +7,10 @@
 // a delimiter word must add no delimiter line.
 import { strict as assert } from "assert";
 import { problems } from "./harness/configLoad";
-import { Graph, planStack } from "./harness/graph";
+import { planStack } from "./harness/graph";
+import { plannedScripts } from "./harness/plannedScripts";
 import { schemaLeaves } from "./harness/schemaKeys";
-import { inertIn, literalHeredocBodies } from "./harness/shellContext";
+import { inertIn } from "./harness/shellContext";
 import type { StackName } from "./harness/stackConfig";
 
 const RUN = "$(touch /tmp/chainfleet-fuzz-ran)";
@@ -57,28 +58,6 @@ function tryEvery(): Accepted[] {
     return accepted;
 }
 
-/** Every string of a resource's inputs that bash runs or reads as a script or a file on a host. */
-function scriptsOf(g: Graph): { where: string; text: string }[] {
-    const out: { where: string; text: string }[] = [];
-    const walk = (v: unknown, where: string): void => {
-        if (typeof v === "string") {
-            if (/\n/.test(v) || /^(set -|#!|sudo |docker |bash )/.test(v)) {
-                out.push({ where, text: v });
-                // A file the script writes is read again later, as a script or a unit: check it as one.
-                literalHeredocBodies(v).forEach((body, n) => out.push({ where: `${where} (file ${n + 1})`, text: body }));
-            }
-        } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${where}[${i}]`));
-        else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, `${where}.${k}`);
-    };
-    // Only what runs or lands as a file: triggers, labels and provider arguments are data.
-    const SCRIPT_INPUTS = ["create", "update", "delete", "userData", "content", "command", "entrypoint"];
-    for (const r of g.resources) {
-        if (!/^(command:|aws:ec2|docker:)/.test(r.type)) continue;
-        for (const k of SCRIPT_INPUTS) if (r.inputs[k] !== undefined) walk(r.inputs[k], `${r.type} ${r.name}.${k}`);
-    }
-    return out;
-}
-
 describe("config fuzz: hostile strings in every string key", function () {
     this.timeout(120_000);
     const accepted = tryEvery();
@@ -108,8 +87,8 @@ describe("config fuzz: hostile strings in every string key", function () {
             // The migration runs on this engine in dev only when Wealth Wars is on.
             if (stack === "dev") Object.assign(set, { "wealthwars.enabled": true, "wealthwars.image": "registry.example/wealth-wars:1.0.0" });
             set["wealthwars.migrateCommand"] = ["npx", RUN, TICK, "a\nb", "a'b"];
-            const planned = scriptsOf(await planStack(stack, set));
-            const baseline = new Map(scriptsOf(await planStack(stack, stack === "dev" ? { "wealthwars.enabled": true, "wealthwars.image": "registry.example/wealth-wars:1.0.0" } : {})).map((s) => [s.where, s.text]));
+            const planned = plannedScripts(await planStack(stack, set));
+            const baseline = new Map(plannedScripts(await planStack(stack, stack === "dev" ? { "wealthwars.enabled": true, "wealthwars.image": "registry.example/wealth-wars:1.0.0" } : {})).map((s) => [s.where, s.text]));
             let seen = 0;
             for (const s of planned) {
                 if (s.text !== baseline.get(s.where)) seen++;

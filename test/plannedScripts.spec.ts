@@ -1,5 +1,6 @@
 // The scripts as the plan generates them, not as a builder renders them with sample inputs: every
-// command a resource runs (create/update/delete), every host's user data, and every bash script
+// command a resource runs (create/update/delete), every host's user data, every container's
+// command and entrypoint script (test/harness/plannedScripts.ts), and every bash script
 // or sshd config those write as a file (a literal here-document), from both stack files and from a
 // config whose values are the hostile ones the grammars admit, pass bash -n and shellcheck
 // (warnings and errors; the nested quoting of a script sent over ssh draws only notes), and the
@@ -8,7 +9,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { planStack } from "./harness/graph";
-import { literalHeredocBodies } from "./harness/shellContext";
+import { plannedScripts } from "./harness/plannedScripts";
 import type { StackName } from "./harness/stackConfig";
 import { run, tempDir } from "./util/tools";
 
@@ -54,19 +55,13 @@ describe("planned scripts pass bash -n, shellcheck and sshd -t", function () {
     for (const [title, stack, set] of PLANS) {
         it(title, async () => {
             const g = await planStack(stack, set);
+            // Each script once (many resources share one), and of the files written the bash scripts and sshd configs.
             const scripts = new Map<string, string>();
             const sshdConfigs: string[] = [];
-            for (const r of g.resources) {
-                if (!/^(command:|aws:ec2)/.test(r.type)) continue;
-                for (const k of ["create", "update", "delete", "userData"]) {
-                    const v = r.inputs[k];
-                    if (typeof v !== "string") continue;
-                    if (!scripts.has(v)) scripts.set(v, `${r.type} ${r.name}.${k}`);
-                    for (const body of literalHeredocBodies(v)) {
-                        if (/^#!(\/bin\/bash|\/usr\/bin\/env bash)/.test(body) && !scripts.has(body)) scripts.set(body, `${r.name}.${k} (a file it writes)`);
-                        if (/^\s*AllowUsers /m.test(body)) sshdConfigs.push(body);
-                    }
-                }
+            for (const s of plannedScripts(g)) {
+                const bash = !s.written || /^#!(\/bin\/bash|\/usr\/bin\/env bash)/.test(s.text);
+                if (bash && !scripts.has(s.text)) scripts.set(s.text, s.where);
+                if (s.written && /^\s*AllowUsers /m.test(s.text)) sshdConfigs.push(s.text);
             }
             assert.ok(scripts.size > 10, `only ${scripts.size} scripts planned: the walk is broken`);
             assert.deepEqual(lint(scripts), []);

@@ -6,14 +6,14 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { ChainfleetConfig, ottochainDirDefault } from "../stacks/config/schema";
-import { ConfigSource, loadConfig } from "../stacks/config/load";
+import { loadConfig } from "../stacks/config/load";
 import {
     DEFAULT_DOCKER_SOCKET, devMemoryUse, devPortNeeds, dockerEndpoint, nodeContainerName, preflight, PreflightError, PreflightProbes,
     preflightMode, preflightWarnings, realProbes, requiredJars,
 } from "../stacks/preflight";
 import { ottochainNodes } from "../stacks/placement";
 import { devNotices } from "../stacks/dev";
-import { buildConfig, defaultPlan, ofType, Overrides, planStack } from "./harness/graph";
+import { buildConfig, defaultPlan, ofType, Overrides, planStack, configSourceOf } from "./harness/graph";
 import { run, shellProblems, stubBin, tempDir } from "./util/tools";
 import { secretEnvPreamble, secretEnvStdin } from "../components/platform/shell";
 import { DEV_GENESIS_BALANCE, DEV_GENESIS_WALLET, devGenesisScript } from "../components/systems/ottochain/devGenesis";
@@ -21,8 +21,7 @@ import { DEV_GENESIS_BALANCE, DEV_GENESIS_WALLET, devGenesisScript } from "../co
 /** The dev stack file plus overrides, loaded as the program loads it. */
 function devConfig(overrides: Overrides = {}): ChainfleetConfig {
     const { config, secretKeys } = buildConfig("dev", overrides, {});
-    const source: ConfigSource = { all: () => config, isSecret: (k) => secretKeys.includes(k), stackName: () => "dev" };
-    return loadConfig(source);
+    return loadConfig(configSourceOf(config, secretKeys, "dev"));
 }
 
 /** A dev config whose artifacts sit in a fresh temp dir (jars present, genesis absent) and SCITT from an image. */

@@ -7,9 +7,9 @@ import * as http from "http";
 import * as net from "net";
 import * as path from "path";
 import { ChainfleetConfig } from "../stacks/config/schema";
-import { ConfigError, ConfigSource, loadConfig } from "../stacks/config/load";
+import { ConfigError, loadConfig } from "../stacks/config/load";
 import { ensureReleaseJars, ReleaseJarError, releaseJars } from "../stacks/releaseJars";
-import { buildConfig, Overrides, planStack } from "./harness/graph";
+import { buildConfig, Overrides, planStack, configSourceOf } from "./harness/graph";
 import { tempDir } from "./util/tools";
 
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
@@ -19,8 +19,7 @@ const NODE = "cl-node jar bytes";
 
 function devConfig(overrides: Overrides = {}): ChainfleetConfig {
     const { config, secretKeys } = buildConfig("dev", overrides, {});
-    const source: ConfigSource = { all: () => config, isSecret: (k) => secretKeys.includes(k), stackName: () => "dev" };
-    return loadConfig(source);
+    return loadConfig(configSourceOf(config, secretKeys, "dev"));
 }
 
 /** A release server on 127.0.0.1: /v2.8.1/<asset>; cl-node.jar behind a redirect, as GitHub serves assets. */

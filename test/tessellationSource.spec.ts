@@ -10,12 +10,12 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { ChainfleetConfig } from "../stacks/config/schema";
-import { ConfigError, ConfigSource, loadConfig } from "../stacks/config/load";
+import { ConfigError, loadConfig } from "../stacks/config/load";
 import { ensureGitSources, gitSourceOf, realGit, tessellationSourceOf } from "../stacks/gitSources";
 import { SBT_BUILDER_IMAGE, TESSELLATION_SOURCE_DEFAULTS } from "../stacks/config/schema";
 import { preflight, PreflightProbes } from "../stacks/preflight";
 import { tessellationJarSources } from "../stacks/releaseJars";
-import { buildConfig, byName, dependsOnTransitively, FAKE_PROD_SECRETS, Graph, Overrides, planStack } from "./harness/graph";
+import { buildConfig, byName, dependsOnTransitively, FAKE_PROD_SECRETS, Graph, Overrides, planStack, configSourceOf } from "./harness/graph";
 import { describeSteps, up } from "./harness/lifecycle";
 import { offlineSource } from "./harness/offlineSources";
 import { StackName } from "./harness/stackConfig";
@@ -37,8 +37,7 @@ function loadEdited(stack: StackName, overrides: Overrides, edit: (o: Record<str
     const o = JSON.parse(config["chainfleet:ottochain"]) as Record<string, unknown>;
     edit(o);
     config["chainfleet:ottochain"] = JSON.stringify(o);
-    const source: ConfigSource = { all: () => config, isSecret: (k) => secretKeys.includes(k), stackName: () => stack };
-    return loadConfig(source);
+    return loadConfig(configSourceOf(config, secretKeys, stack));
 }
 
 function problemsOf(f: () => unknown): string[] {

@@ -1,7 +1,7 @@
 // Loading stack config the way the program does, without Pulumi: for the specs of config rules.
 import { strict as assert } from "assert";
-import { ConfigError, ConfigSource, loadConfig } from "../../stacks/config/load";
-import { buildConfig, FAKE_PROD_SECRETS, Overrides } from "./graph";
+import { ConfigError, loadConfig } from "../../stacks/config/load";
+import { buildConfig, configSourceOf, FAKE_PROD_SECRETS, Overrides } from "./graph";
 
 /** Stack names as a user might choose them: the hint must name the user's stack, not the topology. */
 export const STACK_NAMES = { dev: "alice-dev", prod: "org/chainfleet/production" } as const;
@@ -10,9 +10,7 @@ export const STACK_NAMES = { dev: "alice-dev", prod: "org/chainfleet/production"
 export function load(stack: "dev" | "prod", overrides: Overrides = {}, secrets?: Record<string, string>, plainKeys: string[] = []) {
     // The values as given (offline false): loading reads no source, so a rule on a source key is tried as the user wrote it.
     const { config, secretKeys } = buildConfig(stack, overrides, secrets ?? (stack === "prod" ? FAKE_PROD_SECRETS : {}), false);
-    const secret = new Set(secretKeys.filter((k) => !plainKeys.includes(k)));
-    const source: ConfigSource = { all: () => config, isSecret: (k) => secret.has(k), stackName: () => STACK_NAMES[stack] };
-    return loadConfig(source);
+    return loadConfig(configSourceOf(config, secretKeys.filter((k) => !plainKeys.includes(k)), STACK_NAMES[stack]));
 }
 
 export function problems(stack: "dev" | "prod", overrides: Overrides = {}, secrets?: Record<string, string>, plainKeys: string[] = []): string[] {

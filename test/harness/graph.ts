@@ -9,6 +9,7 @@ import * as settingsTyped from "@pulumi/pulumi/runtime/settings";
 import { specialSigKey, specialSecretSig, specialResourceSig, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { fakeCall, fakeOutputs } from "./fakes";
 import { readStackConfig, StackName } from "./stackConfig";
+import type { ConfigSource } from "../../stacks/config/load";
 
 // SDK internals the mocks themselves use; they are marked @internal in the typings.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -218,12 +219,17 @@ export function buildConfig(stack: StackName, overrides: Overrides = {}, secrets
         config[k] = typeof v === "string" ? v : JSON.stringify(v);
     }
     const secretKeys: string[] = [];
-    for (const [given, v] of Object.entries(secrets)) {
-        const k = given.startsWith("chainfleet:") ? given.slice("chainfleet:".length) : given;
+    for (const [k, v] of Object.entries(secrets)) {
         config[`chainfleet:${k}`] = v;
         secretKeys.push(`chainfleet:${k}`);
     }
     return { config, secretKeys };
+}
+
+/** A built config as the loader reads it: the map, which of its keys are secret, the stack's name. */
+export function configSourceOf(config: Record<string, string>, secretKeys: readonly string[], stackName: string): ConfigSource {
+    const secret = new Set(secretKeys);
+    return { all: () => config, isSecret: (k) => secret.has(k), stackName: () => stackName };
 }
 
 /** Secrets a prod plan needs; the values are obvious fakes, never real keys. */
