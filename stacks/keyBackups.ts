@@ -19,7 +19,7 @@ export function backupNodeKeys(c: ChainfleetConfig, hosts: Record<string, Docker
         description: "chainfleet: encrypts the OttoChain node keystores kept in Secrets Manager",
         enableKeyRotation: true,
         deletionWindowInDays: 30,
-    }, { protect: c.retainData });
+    }, { retainOnDelete: c.retainData });
     const region = aws.getRegionOutput({}).region;
     return Object.fromEntries(labels.map((label) => [label, new KeyBackup(`ottochain-keys-${label}`, {
         host: hosts[label], label, keysDir: c.ottochain.keysDir, secretName: keyBackupSecretName(pulumi.getStack(), label),

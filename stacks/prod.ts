@@ -141,7 +141,7 @@ export function deployProd(c: ChainfleetConfig): Outputs {
             ? new LotteryOperator("lottery", { ...common, form: "kubernetes", ...kube, ingressNamespace: c.kubernetes.ingressNamespace })
             : new LotteryOperator("lottery", {
                 ...common, form: "enclave", vpcId: net.vpcId, subnetId: net.privateSubnetIds[0], instanceType: l.enclave.instanceType,
-                allowedCidrs: [...new Set([...inVpc, ...c.hosts.ingressAllowedCidrs])], protectKey: c.retainData,
+                allowedCidrs: [...new Set([...inVpc, ...c.hosts.ingressAllowedCidrs])], retainKey: c.retainData,
                 enclave: {
                     eifS3Uri: l.enclave.eifS3Uri!, pcr0: l.enclave.pcr0!, cpuCount: l.enclave.cpuCount, memoryMiB: l.enclave.memoryMiB,
                     cid: l.enclave.cid, rpcProxyPort: l.enclave.rpcProxyPort, debugMode: l.enclave.debugMode,

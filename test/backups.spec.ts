@@ -164,7 +164,8 @@ describe("node keystores kept off the hosts (Secrets Manager, KMS)", function ()
         const timer = byName(g, "ottochain-keys-b-timer");
         assert.match(String(timer.inputs.create), /systemctl enable --now chainfleet-keys-backup\.timer/);
         assert.ok(byName(g, "ottochain-keys-b-secret").retainOnDelete);
-        assert.ok(byName(g, "ottochain-keys-kms").protect);
+        const kms = byName(g, "ottochain-keys-kms");
+        assert.ok(kms.retainOnDelete && !kms.protect, "kept on destroy, which a protected key would refuse");
         assert.equal(ofType(await planStack("prod", { "hosts.keyBackup.enabled": false }), "aws:secretsmanager/secret:Secret").length, 0);
     });
 });

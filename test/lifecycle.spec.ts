@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { FAKE_PROD_SECRETS, Graph, PlannedResource } from "./harness/graph";
-import { changes, checkErrors, describeSteps, destroy, losesData, refreshChanges, StackState, Step, unmodelled, up, UpResult } from "./harness/lifecycle";
+import { changes, checkErrors, describeSteps, destroy, losesData, refreshChanges, STATEFUL_TYPES, StackState, Step, unmodelled, up, UpResult } from "./harness/lifecycle";
 import { MODELS } from "./harness/providers";
 import { StackName } from "./harness/stackConfig";
 import { tempDir } from "./util/tools";
@@ -105,10 +105,11 @@ for (const stack of ["dev", "prod"] as const) {
             }
         });
 
-        it("destroy keeps every stateful resource (retained or protected), and refuses nothing unretained", () => {
+        it("destroy runs to the end (the engine refuses nothing) and keeps every stateful resource", () => {
             const d = destroy(first.state);
-            const lost = d.steps.filter((s) => losesData(s, first.state) && !first.state.get(s.urn)?.protect);
-            assert.deepEqual(lost.map((s) => s.name), []);
+            // A protected resource makes the engine refuse the whole destroy: data is kept by retainOnDelete instead.
+            assert.deepEqual(d.refused, []);
+            assert.deepEqual(d.steps.filter((s) => losesData(s, first.state)).map((s) => s.name), []);
         });
     });
 }
@@ -196,6 +197,7 @@ describe("prod edits: expected steps", () => {
         assert.ok(d.steps.every((s) => !s.retained), "nothing is left behind");
         // With the default (retainData: true), destroy keeps all data.
         const kept = destroy(base.state);
-        for (const s of kept.steps.filter((x) => x.type === "aws:ebs/volume:Volume" || x.type === "docker:index/volume:Volume")) assert.equal(s.retained, true, s.name);
+        assert.deepEqual(kept.refused, []);
+        for (const s of kept.steps.filter((x) => STATEFUL_TYPES.has(x.type))) assert.equal(s.retained, true, s.name);
     });
 });

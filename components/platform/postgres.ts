@@ -53,8 +53,10 @@ export interface RdsPlacement extends Common {
     engineVersion: string;
     backupRetentionDays: number;
     /**
-     * Protect the instance and turn on deletion protection (default true). false lets `pulumi
-     * destroy` delete it; a final snapshot is taken either way, so the data is never lost.
+     * Keep the instance on replacement and `pulumi destroy` (retainOnDelete: the engine forgets it
+     * and AWS keeps it) and turn on AWS deletion protection (default true). Not `protect`: the
+     * engine refuses a whole destroy over one protected resource. false lets `pulumi destroy`
+     * delete it; a final snapshot is taken either way, so the data is never lost.
      */
     retainData?: boolean;
 }
@@ -158,7 +160,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
                 autoMinorVersionUpgrade: true,
                 performanceInsightsEnabled: true,
                 applyImmediately: false,
-            }, { parent: this, protect: args.retainData ?? true, additionalSecretOutputs: ["password"] });
+            }, { parent: this, retainOnDelete: args.retainData ?? true, additionalSecretOutputs: ["password"] });
             this.ready = db;
             this.connection = connectionOf(db.address, db.port, args, password.result, "require");
         }

@@ -43,8 +43,8 @@ export type LotteryArgs = Common & (
         healthProbe: HealthProbe; }
     | { form: "kubernetes"; provider: k8s.Provider; namespace: string; ingressNamespace: string; after?: pulumi.Resource[] }
     | { form: "enclave"; enclave: Omit<EnclaveRun, "name" | "servicePort" | "rpcHost" | "region" | "ciphertextParameter" | "appEnv">; vpcId: pulumi.Input<string>; subnetId: pulumi.Input<string>; instanceType: string; allowedCidrs: string[];
-        /** Protect the KMS key from deletion (default true); false lets destroy schedule its deletion (30-day window). */
-        protectKey?: boolean }
+        /** Keep the KMS key on replacement and destroy (retainOnDelete, default true): a destroy leaves it, never refused; false lets destroy schedule its deletion (30-day window). */
+        retainKey?: boolean }
 );
 
 /** SSM parameter holding the operator key's KMS ciphertext; the parent's config service reads it for the enclave. */
@@ -110,7 +110,7 @@ export class LotteryOperator extends pulumi.ComponentResource {
                 deletionWindowInDays: 30,
                 policy: pulumi.all([identity.accountId, identity.arn, partition.partition, host.role.arn]).apply(([accountId, deployerArn, part, hostRoleArn]) =>
                     JSON.stringify(enclaveKeyPolicy({ accountId, partition: part, hostRoleArn, deployerArn, pcr0: args.enclave.pcr0 }))),
-            }, { parent: this, protect: args.protectKey ?? true });
+            }, { parent: this, retainOnDelete: args.retainKey ?? true });
             const ciphertext = new aws.kms.Ciphertext(`${name}-operator-key`, { keyId: key.keyId, plaintext: args.operatorKey }, { parent: this });
             const param = new aws.ssm.Parameter(`${name}-operator-key-ciphertext`, {
                 name: CIPHERTEXT_PARAMETER,
