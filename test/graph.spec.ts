@@ -3,6 +3,7 @@
 import { strict as assert } from "assert";
 import { allSystemsPlan, byName, FAKE_PROD_SECRETS, Graph, ofType, planStack, defaultPlan, PlannedResource } from "./harness/graph";
 import { RULES, violations } from "../policy/rules";
+import { DEPLOYER_SESSION_ARN } from "./harness/fakes";
 
 function subject(r: PlannedResource) {
     return { type: r.type, name: r.name, props: r.inputs, opts: { protect: r.protect, retainOnDelete: r.retainOnDelete } };
@@ -81,11 +82,16 @@ for (const stack of ["dev", "prod"] as const) {
             assert.deepEqual(problems, []);
         });
 
-        it("keeps stateful data: volumes retained, data disks and databases protected", () => {
-            for (const r of [...ofType(g, "docker:index/volume:Volume"), ...ofType(g, "aws:ebs/volume:Volume"), ...ofType(g, "aws:rds/instance:Instance")]) {
-                assert.ok(r.retainOnDelete || r.protect, `${r.name} is not retained`);
+        it("keeps stateful data: volumes, data disks, databases and KMS keys retained on delete, none protected (a protected one stops destroy)", () => {
+            for (const r of [...ofType(g, "docker:index/volume:Volume"), ...ofType(g, "aws:ebs/volume:Volume"), ...ofType(g, "aws:rds/instance:Instance"), ...ofType(g, "aws:kms/key:Key")]) {
+                assert.ok(r.retainOnDelete && !r.protect, `${r.name}: retainOnDelete ${r.retainOnDelete}, protect ${r.protect}`);
             }
             assert.ok(ofType(g, "docker:index/volume:Volume").length > 0);
+        });
+
+        it("names no deploying session: nothing changes when another deployer (or another CI run) runs `up`", () => {
+            const session = DEPLOYER_SESSION_ARN.split("/").slice(0, -1).join("/");
+            for (const r of g.resources) assert.deepEqual(pathsContaining(r.inputs, session), [], `${r.type} ${r.name}`);
         });
 
         it("replaces fixed-name containers delete-first", () => {

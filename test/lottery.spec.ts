@@ -157,13 +157,13 @@ describe("enclave host files", () => {
     });
 
     it("the KMS policy lets only the attested enclave decrypt", () => {
-        const p = enclaveKeyPolicy({ accountId: "123456789012", partition: "aws", hostRoleArn: "arn:aws:iam::123456789012:role/host", deployerArn: "arn:aws:iam::123456789012:user/ci", pcr0: RUN.pcr0 });
+        const p = enclaveKeyPolicy({ accountId: "123456789012", partition: "aws", hostRoleArn: "arn:aws:iam::123456789012:role/host", pcr0: RUN.pcr0 });
         assert.equal(p.Version, "2012-10-17");
-        const [admin, deployer, enclave] = p.Statement;
+        const [admin, encrypt, enclave] = p.Statement;
         assert.deepEqual(admin.Principal, { AWS: "arn:aws:iam::123456789012:root" });
         assert.ok(!admin.Action.some((a) => a === "kms:Decrypt" || a === "kms:*" || a.startsWith("kms:Decrypt")), "the account never decrypts");
-        assert.deepEqual(deployer.Action, ["kms:Encrypt"]);
-        assert.deepEqual(deployer.Principal, { AWS: "arn:aws:iam::123456789012:user/ci" });
+        assert.deepEqual(encrypt.Action, ["kms:Encrypt"]);
+        assert.deepEqual(encrypt.Principal, { AWS: "arn:aws:iam::123456789012:root" }, "not the deploying session, which changes per run");
         assert.deepEqual(enclave.Principal, { AWS: "arn:aws:iam::123456789012:role/host" });
         assert.deepEqual(enclave.Action, ["kms:Decrypt"]);
         assert.equal(enclave.Effect, "Allow");

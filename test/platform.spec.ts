@@ -161,4 +161,13 @@ describe("kubernetes objects", () => {
         assert.ok(!env.some((e) => /TOKEN|KEY|PASSWORD/.test(e.name)), "secrets come through envFrom");
         assert.deepEqual(d.spec.template.spec.containers[0].envFrom, [{ secretRef: { name: "svc-secrets" } }]);
     });
+
+    it("a read-only root still has a writable HOME (npx keeps its cache there), in the Deployment and the migration Job", () => {
+        for (const o of [kube.deploymentObject(spec), kube.migrationJobObject(spec, { command: ["npx", "prisma", "migrate", "deploy"] })]) {
+            const c = o.spec.template.spec.containers[0];
+            const home = c.env.find((e) => e.name === "HOME")?.value;
+            assert.ok(home && c.volumeMounts?.some((m) => home === m.mountPath || home.startsWith(`${m.mountPath}/`)), `${o.kind}: HOME ${home} is not on a writable mount`);
+        }
+        assert.equal(kube.podEnv({ env: { HOME: "/data" }, readOnlyRootFs: true }).HOME, "/data", "a HOME the service sets wins");
+    });
 });

@@ -310,8 +310,11 @@ systemctl enable --now chainfleet-${r.name}.service chainfleet-${r.name}-watchdo
  * condition key is absent and the request is denied (docs.aws.amazon.com/kms/latest/developerguide/
  * conditions-nitro-enclave.html: "effective only when the Recipient parameter … specifies a signed
  * attestation document"; attested-calls.html). No IAM policy grants kms:* to the host role.
+ * Encrypt goes to the account (whoever IAM lets encrypt: the deployer), not to the caller's ARN:
+ * for a deployer on an assumed role that ARN is the STS session (`…:assumed-role/R/<session>`),
+ * different on every run and every deployer, so naming it rewrote the policy on each `up`.
  */
-export function enclaveKeyPolicy(a: { accountId: string; partition: string; hostRoleArn: string; deployerArn: string; pcr0: string }) {
+export function enclaveKeyPolicy(a: { accountId: string; partition: string; hostRoleArn: string; pcr0: string }) {
     return {
         Version: "2012-10-17",
         Statement: [
@@ -327,9 +330,9 @@ export function enclaveKeyPolicy(a: { accountId: string; partition: string; host
                 Resource: "*",
             },
             {
-                Sid: "DeployerEncryptsTheOperatorKey",
+                Sid: "AccountEncryptsThroughIAM",
                 Effect: "Allow",
-                Principal: { AWS: a.deployerArn },
+                Principal: { AWS: `arn:${a.partition}:iam::${a.accountId}:root` },
                 Action: ["kms:Encrypt"],
                 Resource: "*",
             },

@@ -57,6 +57,15 @@ export function restrictedSecurity(runAsUser: number, readOnlyRootFs: boolean) {
     };
 }
 
+/**
+ * The container's plain env, sorted. With a read-only root HOME is the writable /tmp: the image's
+ * user's home is read-only, and tools that keep a cache under HOME (npx, for the migration) fail.
+ */
+export function podEnv(s: Pick<KubeServiceSpec, "env" | "readOnlyRootFs">): Record<string, string> {
+    const env: Record<string, string> = { ...(s.readOnlyRootFs ? { HOME: "/tmp" } : {}), ...s.env };
+    return Object.fromEntries(Object.keys(env).sort().map((k) => [k, env[k]]));
+}
+
 /** The pod template shared by the Deployment and the migration Job. */
 export function podTemplate(s: KubeServiceSpec, overrides: { command?: string[]; args?: string[]; probes: boolean; restartPolicy?: string }) {
     const sec = restrictedSecurity(s.runAsUser, s.readOnlyRootFs);
@@ -81,7 +90,7 @@ export function podTemplate(s: KubeServiceSpec, overrides: { command?: string[];
                 command: overrides.command ?? s.command,
                 args: overrides.args ?? s.args,
                 ports: [{ name: "http", containerPort: s.port }],
-                env: Object.keys(s.env).sort().map((name) => ({ name, value: s.env[name] })),
+                env: Object.entries(podEnv(s)).map(([name, value]) => ({ name, value })),
                 envFrom: s.secretName ? [{ secretRef: { name: s.secretName } }] : undefined,
                 resources: {
                     requests: { cpu: s.resources.requestCpu, memory: s.resources.requestMemory },

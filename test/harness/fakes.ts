@@ -60,6 +60,9 @@ function fakeCommandStdout(name: string): string {
     return JSON.stringify({ id: digest(name) + digest(`${name}/2`), state: "Ready", host: fakeIp(name) });
 }
 
+/** The caller identity the fakes answer: an STS role session, as a CI runner's credentials are. */
+export const DEPLOYER_SESSION_ARN = "arn:aws:sts::123456789012:assumed-role/chainfleet-deployer/ci-run-1";
+
 /** Answers provider functions (invokes). */
 export function fakeCall(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
     switch (token) {
@@ -68,7 +71,8 @@ export function fakeCall(token: string, inputs: Record<string, unknown>): Record
         case "aws:ec2/getAmi:getAmi":
             return { id: "ami-0fake0al2023", architecture: "x86_64" };
         case "aws:index/getCallerIdentity:getCallerIdentity":
-            return { accountId: "123456789012", arn: "arn:aws:iam::123456789012:user/plan", userId: "plan" };
+            // A CI deployer on an assumed role: its ARN names the session, which differs on every run.
+            return { accountId: "123456789012", arn: DEPLOYER_SESSION_ARN, userId: "AROAEXAMPLE:ci-run-1" };
         case "aws:index/getRegion:getRegion":
             return { name: "eu-west-1", region: "eu-west-1" };
         case "aws:ec2/getVpc:getVpc":

@@ -108,8 +108,8 @@ export class LotteryOperator extends pulumi.ComponentResource {
                 description: "chainfleet lottery operator key: decryptable only inside the attested enclave",
                 enableKeyRotation: true,
                 deletionWindowInDays: 30,
-                policy: pulumi.all([identity.accountId, identity.arn, partition.partition, host.role.arn]).apply(([accountId, deployerArn, part, hostRoleArn]) =>
-                    JSON.stringify(enclaveKeyPolicy({ accountId, partition: part, hostRoleArn, deployerArn, pcr0: args.enclave.pcr0 }))),
+                policy: pulumi.all([identity.accountId, partition.partition, host.role.arn]).apply(([accountId, part, hostRoleArn]) =>
+                    JSON.stringify(enclaveKeyPolicy({ accountId, partition: part, hostRoleArn, pcr0: args.enclave.pcr0 }))),
             }, { parent: this, retainOnDelete: args.retainKey ?? true });
             const ciphertext = new aws.kms.Ciphertext(`${name}-operator-key`, { keyId: key.keyId, plaintext: args.operatorKey }, { parent: this });
             const param = new aws.ssm.Parameter(`${name}-operator-key-ciphertext`, {

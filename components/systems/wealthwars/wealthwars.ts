@@ -55,12 +55,15 @@ export interface WealthWarsKubeArgs extends WealthWarsCommon {
 
 export type WealthWarsArgs = WealthWarsDockerArgs | WealthWarsKubeArgs;
 
-/** The one-shot migration: a throwaway container on the database network; a non-zero exit fails `pulumi up`. */
+/**
+ * The one-shot migration: a throwaway container on the database network; a non-zero exit fails
+ * `pulumi up`. HOME is the writable /tmp: the root is read-only, and npx makes its cache under HOME.
+ */
 export function migrateScript(a: { sudoKeepingUrl: string; network: string; image: string; command: string[] }): string {
     return [
         "set -euo pipefail",
         ': "${DATABASE_URL:?DATABASE_URL was not passed to this script}"',
-        `${a.sudoKeepingUrl}docker run --rm --network ${cmd(a.network)} -e DATABASE_URL --read-only --tmpfs /tmp --security-opt no-new-privileges:true --user 1000:1000 ${cmd(a.image, ...a.command)}`,
+        `${a.sudoKeepingUrl}docker run --rm --network ${cmd(a.network)} -e DATABASE_URL -e HOME=/tmp --read-only --tmpfs /tmp --security-opt no-new-privileges:true --user 1000:1000 ${cmd(a.image, ...a.command)}`,
     ].join("\n");
 }
 
