@@ -67,7 +67,7 @@ export function checkAndDescribe(args: Args): { secrets: Record<string, string>;
     const given = buildConfig(args.stack, args.overrides, secrets, false);
     loadConfig(configSourceOf(given.config, given.secretKeys, args.stack));
     const played = buildConfig(args.stack, args.overrides, secrets);
-    const plays = playedSourceLines(given.config, played.config);
+    const plays = [...playedSourceLines(given.config, played.config), ...played.artifactPlays];
     if (fakes.length > 0) plays.push(`secrets played by obvious fakes (try a rule with --secret key=value): ${fakes.map((k) => `chainfleet:${k}`).join(", ")}`);
     return { secrets, plays };
 }

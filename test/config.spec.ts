@@ -125,6 +125,12 @@ describe("stack config", () => {
         expectProblem(problems("prod", { "scitt.instanceType": "m5.xlarge" }), /chainfleet:scitt\.instanceType must be an AMD SEV-SNP type .* \(got "m5\.xlarge"\)$/);
         assert.deepEqual(problems("prod", { "scitt.instanceType": "c6a.2xlarge" }), []);
         expectProblem(problems("prod", { "scitt.attestationConfigSource": "/nonexistent/attestation.json" }), 'chainfleet:scitt.attestationConfigSource must be a file on this machine (got "/nonexistent/attestation.json", which does not exist)');
+        // The prod hosts are made by the same up: what they need from this machine must be named (#23 defects 1 and 2).
+        expectProblem(problems("prod", { "scitt.attestationConfigSource": undefined }), 'chainfleet:scitt.attestationConfigSource must be set when chainfleet:scitt.platform is "snp" in prod: the SCITT host is made by this same up, so nothing else puts the file at chainfleet:scitt.attestationConfigPath, and the node would start on an empty directory there (got nothing)');
+        assert.deepEqual(problems("prod", { "scitt.attestationConfigSource": undefined, "scitt.platform": "virtual", "scitt.instanceType": undefined }), [], "virtual needs no attestation config");
+        expectProblem(problems("prod", { "ottochain.jarsSource": undefined }), /^chainfleet:ottochain\.jarsSource must be set in prod: the metagraph hosts are made by this same up, so nothing else puts jars on them before the nodes start; a local directory holding the jars, laid out by version as chainfleet:ottochain\.jarsDir .* \(got nothing\)$/);
+        expectProblem(problems("prod", { "ottochain.genesisSource": undefined }), /^chainfleet:ottochain\.genesisSource must be set in prod: .*nothing else puts genesis files on them .*gl0\/genesis\.csv .* and ml0\/genesis\.csv \(got nothing\)$/);
+        assert.deepEqual(problems("prod", { "ottochain.jarsSource": undefined, "ottochain.genesisSource": undefined, "ottochain.enabled": false }), []);
         expectProblem(problems("dev", { "scitt.nodePort": 8000 }), "chainfleet:scitt.nodePort must differ from chainfleet:scitt.port (both 8000)");
         expectProblem(problems("dev", { "ottochain.globalL0.source": "external" }), /^chainfleet:ottochain\.globalL0\.peerId and chainfleet:ottochain\.globalL0\.host must be set when chainfleet:ottochain\.globalL0\.source is "external"/);
         expectProblem(problems("prod", { "neo.database": "memory" }), 'chainfleet:neo.database must be "postgres" in prod: the in-memory store loses data on every restart (got "memory")');

@@ -260,7 +260,7 @@ describe("ottochain graph", () => {
         }
         const g = await planStack("prod", { "ottochain.jarsSource": jarsSource, "ottochain.genesisSource": `${fixtures}/genesis` });
         // Copies are scp commands over the deployer's ssh path: the destination ends the command line.
-        const copies = ofType(g, "command:local:Command").filter((c) => String(c.inputs.create).startsWith("scp ")).map((c) => ({ ...c, inputs: { ...c.inputs, remotePath: String(c.inputs.create).split(":").pop() } }));
+        const copies = ofType(g, "command:local:Command").filter((c) => String(c.inputs.create).startsWith("scp ") && c.name.startsWith("ottochain-")).map((c) => ({ ...c, inputs: { ...c.inputs, remotePath: String(c.inputs.create).split(":").pop() } }));
         // Nine jars (3 + 3 + 3) on each of hosts a, b, c, each into its version's directory; the genesis CSVs only on a, where GL0 and ML0 run.
         const jarCopies = copies.filter((c) => String(c.inputs.remotePath).endsWith(".jar"));
         assert.equal(jarCopies.length, 27);

@@ -48,6 +48,10 @@ function scittRules(c: PlainConfig): string[] {
     }
     out.push(...snpProblems(c));
     const src = c.scitt.attestationConfigSource;
+    if (c.topology === "prod" && c.scitt.platform === "snp" && src === undefined) {
+        // A missing bind source is made an empty directory by Docker; the node then reads a directory as its config.
+        out.push(`${NS}:scitt.attestationConfigSource must be set when ${NS}:scitt.platform is "snp" in prod: the SCITT host is made by this same up, so nothing else puts the file at ${NS}:scitt.attestationConfigPath, and the node would start on an empty directory there (got nothing)`);
+    }
     if (src !== undefined && !fs.existsSync(src)) out.push(`${NS}:scitt.attestationConfigSource must be a file on this machine (got "${src}", which does not exist)`);
     if (c.scitt.port === c.scitt.nodePort) {
         out.push(`${NS}:scitt.nodePort must differ from ${NS}:scitt.port (both ${c.scitt.port})`);
@@ -76,6 +80,11 @@ function ottochainRules(c: PlainConfig): string[] {
         }
     }
     if (c.topology === "prod") {
+        // The hosts are made by this same up: no step before it can put jars or genesis on them.
+        const holds = { jarsSource: `the jars, laid out by version as ${NS}:ottochain.jarsDir (tessellation/<version>/, metagraph/<version>/)`, genesisSource: "gl0/genesis.csv (a self-hosted GL0) and ml0/genesis.csv" };
+        for (const key of ["jarsSource", "genesisSource"] as const) {
+            if (c.ottochain[key] === undefined) out.push(`${NS}:ottochain.${key} must be set in prod: the metagraph hosts are made by this same up, so nothing else puts ${key === "jarsSource" ? "jars" : "genesis files"} on them before the nodes start; a local directory holding ${holds[key]} (got nothing)`);
+        }
         out.push(...artifactProblems({ jarsSource: c.ottochain.jarsSource, genesisSource: c.ottochain.genesisSource, selfHostedGlobalL0: ottochainShape(c).selfHostedGlobalL0,
             versions: { tessellation: c.ottochain.tessellationVersion, metagraph: c.ottochain.metagraphVersion } }));
     }

@@ -4,6 +4,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { withOfflineSource } from "./offlineSources";
+import { playOfflineArtifacts } from "./offlineArtifacts";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as settingsTyped from "@pulumi/pulumi/runtime/settings";
 import { specialSigKey, specialSecretSig, specialResourceSig, unknownValue } from "@pulumi/pulumi/runtime/rpc";
@@ -213,6 +214,8 @@ export function buildConfig(stack: StackName, overrides: Overrides = {}, secrets
     // offline false: the values as the user gave them, to check their rules (scripts/plan.ts).
     if (offline && values["chainfleet:scitt"] !== undefined) values["chainfleet:scitt"] = withOfflineSource(values["chainfleet:scitt"]);
     if (offline && values["chainfleet:ottochain"] !== undefined) values["chainfleet:ottochain"] = withOfflineSource(values["chainfleet:ottochain"], values["chainfleet:topology"] === "dev");
+    // The deployer's local artifacts the prod stack file names, where this machine has none.
+    const artifactPlays = playOfflineArtifacts(values, ROOT);
     const config: Record<string, string> = {};
     for (const [k, v] of Object.entries(values)) {
         if (v === undefined) continue;
@@ -223,7 +226,7 @@ export function buildConfig(stack: StackName, overrides: Overrides = {}, secrets
         config[`chainfleet:${k}`] = v;
         secretKeys.push(`chainfleet:${k}`);
     }
-    return { config, secretKeys };
+    return { config, secretKeys, artifactPlays };
 }
 
 /** A built config as the loader reads it: the map, which of its keys are secret, the stack's name. */
