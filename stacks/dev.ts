@@ -16,7 +16,7 @@ import { LotteryOperator } from "../components/systems/lottery/lottery";
 import { NeoServiceLayer } from "../components/systems/neo/neo";
 import { genesisCsvs, metagraphJarsDir, tessellationJarsDir } from "../components/systems/ottochain/artifacts";
 import { buildJars, METAGRAPH_BUILD, TESSELLATION_BUILD } from "../components/systems/ottochain/build/jarsBuild";
-import { gitSourceOf, tessellationSourceOf } from "./gitSources";
+import { gitSourceOf, scittBuildVersion, tessellationSourceOf } from "./gitSources";
 import { neededTessellationJars, releaseTag } from "./releaseJars";
 import { DEV_GENESIS_BALANCE, devGenesis } from "../components/systems/ottochain/devGenesis";
 
@@ -68,7 +68,7 @@ export function deployDev(c: ChainfleetConfig): Outputs {
     const appNetwork = (name: string) => new docker.Network(name, { name, driver: "bridge" }, { provider: host.provider });
 
     if (c.scitt.enabled) {
-        const s = new ScittLedger("scitt", { host, ...c.scitt, bindAddress: c.scitt.bindAddress, retainData: c.retainData });
+        const s = new ScittLedger("scitt", { host, ...c.scitt, bindAddress: c.scitt.bindAddress, retainData: c.retainData, buildVersion: scittBuildVersion(c) });
         out.scitt = { url: s.url, healthUrl: pulumi.interpolate`${s.url}/node/network`, hints: s.hints };
     }
 

@@ -148,10 +148,41 @@ export function ensureGitSource(s: GitSource, git: Git = realGit): { commit: str
         inDir("fetch", "--quiet", "--depth", "1", "--", s.url, s.ref);
         inDir("checkout", "--quiet", "--force", "--detach", "FETCH_HEAD");
         inDir("clean", "-ffdxq");
-        return { commit: inDir("rev-parse", "HEAD"), fetched: true };
+        const commit = inDir("rev-parse", "HEAD");
+        // The tags at this commit too, so `git describe` answers here what it does in a full clone
+        // (upstream builds take their version from it: see buildVersion).
+        for (const tag of tagsAt(git(["ls-remote", "--tags", "--", s.url]), commit)) inDir("fetch", "--quiet", "--depth", "1", "--", s.url, `+refs/tags/${tag}:refs/tags/${tag}`);
+        return { commit, fetched: true };
     } catch (e) {
         throw new GitSourceError(`${NS}:${s.key}: could not check out ref "${s.ref}" of "${s.url}" into ${s.dir}: ${lastLine(e)}. ` +
             `Check ${NS}:${s.key}.url and ${NS}:${s.key}.ref (a branch, a tag or a full commit id the server serves)`);
+    }
+}
+
+/** The tag names `git ls-remote --tags` lists at a commit (a lightweight tag, or an annotated one peeled by `^{}`). */
+export function tagsAt(lsRemote: string, commit: string): string[] {
+    const out = new Set<string>();
+    for (const line of lsRemote.split("\n")) {
+        const m = /^([0-9a-f]{40})\trefs\/tags\/(.+?)(\^\{\})?$/.exec(line.trim());
+        if (m && m[1] === commit) out.add(m[2]);
+    }
+    return [...out].sort();
+}
+
+/**
+ * The version scitt-ccf-ledger's docker/build.sh passes as SCITT_VERSION_OVERRIDE: `git describe
+ * --tags --long --always` in the checkout (scitt-ccf-ledger docker/build.sh @ f7974844; without the
+ * arg app/cmake/version.cmake runs git describe inside the build, which has no .git, and stops).
+ * chainfleet:scitt.version, when set, wins. Throws naming the key when the context is no checkout.
+ */
+export function scittBuildVersion(c: Pick<PlainConfig, "scitt">, git: Git = realGit): string | undefined {
+    if (!c.scitt.enabled || c.scitt.image !== undefined || c.scitt.buildContext === undefined) return undefined;
+    if (c.scitt.version !== undefined) return c.scitt.version;
+    try {
+        return git(["-C", c.scitt.buildContext, "describe", "--tags", "--long", "--always"]);
+    } catch (e) {
+        throw new GitSourceError(`${NS}:scitt.buildContext: "${c.scitt.buildContext}" is no git checkout to compute the build's version from (${lastLine(e)}), as upstream's docker/build.sh does: ` +
+            `build from a clone, or set ${NS}:scitt.version (e.g. 0.18.2-0-gf797484)`);
     }
 }
 

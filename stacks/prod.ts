@@ -16,6 +16,7 @@ import { DockerHost } from "../components/platform/host";
 import { Network } from "../components/platform/network";
 import { PostgresDatabase } from "../components/platform/postgres";
 import { ScittLedger } from "../components/systems/scitt/scitt";
+import { scittBuildVersion } from "./gitSources";
 import { WealthWarsBackend } from "../components/systems/wealthwars/wealthwars";
 import { LotteryOperator } from "../components/systems/lottery/lottery";
 import { NeoServiceLayer } from "../components/systems/neo/neo";
@@ -98,7 +99,7 @@ export function deployProd(c: ChainfleetConfig): Outputs {
 
     if (c.scitt.enabled) {
         const s = new ScittLedger("scitt", {
-            host: hosts[SCITT_HOST], ...c.scitt, bindAddress: "0.0.0.0", retainData: c.retainData, sshUser: c.hosts.sshUser,
+            host: hosts[SCITT_HOST], ...c.scitt, bindAddress: "0.0.0.0", retainData: c.retainData, sshUser: c.hosts.sshUser, buildVersion: scittBuildVersion(c),
         });
         out.scitt = { url: s.url, healthUrl: pulumi.interpolate`${s.url}/node/network`, hints: s.hints };
     }

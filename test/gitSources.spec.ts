@@ -4,7 +4,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ensureGitSource, ensureGitSources, GitSource, realGit } from "../stacks/gitSources";
+import { ensureGitSource, ensureGitSources, GitSource, realGit, scittBuildVersion, tagsAt } from "../stacks/gitSources";
 import { byName, defaultPlan, dependsOnTransitively, planStack } from "./harness/graph";
 import { readStackConfig } from "./harness/stackConfig";
 import { expectProblem, problems } from "./harness/configLoad";
@@ -34,6 +34,17 @@ describe("git sources", function () {
         const pinned = { ...s, ref: origin.head };
         assert.deepEqual(ensureGitSource(pinned, counting), { commit: origin.head, fetched: false });
         assert.ok(!calls.some((a) => a.includes("fetch")), "no fetch for a commit already checked out");
+    });
+
+    it("a checkout has the tags at its commit, so the build's version is what upstream's build.sh computes in a clone", () => {
+        const s = source(origin.v1);
+        ensureGitSource(s);
+        const config = (dir: string, version?: string) => ({ scitt: { enabled: true, buildContext: dir, version } }) as Parameters<typeof scittBuildVersion>[0];
+        assert.equal(scittBuildVersion(config(s.dir)), `v1-0-g${origin.v1.slice(0, 7)}`);
+        assert.equal(scittBuildVersion(config(s.dir, "1.2.3-custom")), "1.2.3-custom", "chainfleet:scitt.version wins");
+        assert.equal(scittBuildVersion({ scitt: { enabled: true, image: "x/y:1", buildContext: undefined } } as never), undefined, "an image is not built");
+        assert.throws(() => scittBuildVersion(config(tempDir("no-git-"))), /chainfleet:scitt\.buildContext: ".*" is no git checkout to compute the build's version from .*set chainfleet:scitt\.version/);
+        assert.deepEqual(tagsAt(`${origin.v1}\trefs/tags/a\n${"1".repeat(40)}\trefs/tags/b\n${origin.v1}\trefs/tags/c^{}\n`, origin.v1), ["a", "c"]);
     });
 
     it("a touched checkout is brought back to the ref, untracked files gone", () => {

@@ -145,8 +145,14 @@ const scitt = section({
     nodePort: port().default(8001),
     /** Image reference; exclusive with buildContext. */
     image: pinnedImage().optional(),
-    /** Path of a scitt-ccf-ledger checkout to build the image from (CCF 7: one build for every platform, no build args). */
+    /** Path of a scitt-ccf-ledger checkout to build the image from (CCF 7: one build for every platform). */
     buildContext: localPath().optional(),
+    /**
+     * The version a build reports (build arg SCITT_VERSION_OVERRIDE, which upstream's build needs:
+     * without it cmake runs `git describe` in a context that has no .git and stops). Default: what
+     * upstream's docker/build.sh computes, `git describe --tags --long --always` in the checkout.
+     */
+    version: str().regex(/^[\w][\w.+-]{0,127}$/, { error: "a version of letters, digits, . _ + - (like 0.18.2-0-gf797484)" }).optional(),
     /**
      * A git URL and ref (branch, tag or full commit id) of scitt-ccf-ledger to build the image from:
      * checked out into .chainfleet/src/scitt-ccf-ledger before anything is registered, then built as

@@ -32,7 +32,7 @@ const sbtBuild = (what: string, projects: [string, string][]) =>
 const STAND_INS: Record<string, StandIn> = {
     "https://github.com/microsoft/scitt-ccf-ledger.git": {
         what: "microsoft/scitt-ccf-ledger",
-        files: { "docker/Dockerfile": "# offline stand-in of scitt-ccf-ledger's docker/Dockerfile\nFROM scratch\n" },
+        files: { "docker/Dockerfile": "# offline stand-in of scitt-ccf-ledger's docker/Dockerfile (its build arg; nothing builds)\nFROM scratch\nARG SCITT_VERSION_OVERRIDE\n" },
     },
     "https://github.com/scasplte2/ottochain.git": {
         what: "scasplte2/ottochain",

@@ -30,6 +30,8 @@ export interface ScittLedgerArgs {
     image?: string;
     buildContext?: string;
     dockerfile: string;
+    /** A build's SCITT_VERSION_OVERRIDE (stacks/gitSources.ts scittBuildVersion); required with buildContext. */
+    buildVersion?: string;
     /** Limits: cores and MiB (upstream runs --cpus=1 --memory=2g). */
     cpus: number;
     memoryMiB: number;
@@ -66,6 +68,16 @@ export function dockerfileForProvider(context: string, dockerfile: string): stri
     return path.isAbsolute(dockerfile) ? dockerfile : path.join(context, dockerfile);
 }
 
+/**
+ * The build args upstream's docker/build.sh passes: SCITT_VERSION_OVERRIDE always (CCF_VERSION
+ * keeps the Dockerfile's default, the CCF the tag was made for). scitt-ccf-ledger docker/build.sh
+ * and docker/Dockerfile @ f79748441cb51ecb6060e95873f60a37538127bf (docs/upstream/README.md).
+ */
+export function scittBuildArgs(version: string | undefined): Record<string, string> {
+    if (!version) throw new Error("a SCITT build needs its SCITT_VERSION_OVERRIDE (stacks/gitSources.ts scittBuildVersion)");
+    return { SCITT_VERSION_OVERRIDE: version };
+}
+
 export class ScittLedger extends pulumi.ComponentResource {
     readonly url: pulumi.Output<string>;
     readonly hints: pulumi.Output<object>;
@@ -74,7 +86,7 @@ export class ScittLedger extends pulumi.ComponentResource {
         super("chainfleet:scitt:ScittLedger", name, {}, opts);
         const image = args.image
             ? { ref: args.image }
-            : { build: { context: args.buildContext!, dockerfile: dockerfileForProvider(args.buildContext!, args.dockerfile), imageName: "scitt-ccf-ledger:local" } };
+            : { build: { context: args.buildContext!, dockerfile: dockerfileForProvider(args.buildContext!, args.dockerfile), imageName: "scitt-ccf-ledger:local", args: scittBuildArgs(args.buildVersion) } };
         // The attestation config reaches the host from the deployer's machine (SFTP as the login user).
         const delivered: pulumi.Resource[] = [];
         if (args.platform === "snp" && args.attestationConfigSource && args.attestationConfigPath && args.host.kind === "ec2") {

@@ -34,7 +34,17 @@ export function makeRepo(dir: string, files: Record<string, string>, tag?: strin
 /** scitt-ccf-ledger's docker/Dockerfile, played: the SCITT stand-in plus a marker of this checkout. */
 export function scittSource(dir: string, scittImage: string, marker: string): LocalRepo {
     return makeRepo(dir, {
-        "docker/Dockerfile": `# e2e stand-in of scitt-ccf-ledger docker/Dockerfile (see test/e2e/runner/standinSources.ts)\nFROM ${scittImage}\nCOPY SOURCE_MARKER /opt/scitt/share/chainfleet-e2e-source\n`,
+        "docker/Dockerfile": [
+            "# e2e stand-in of scitt-ccf-ledger docker/Dockerfile (see test/e2e/runner/standinSources.ts)",
+            `FROM ${scittImage}`,
+            // Upstream's build contract (docs/upstream/README.md): ARG SCITT_VERSION_OVERRIDE with no
+            // default; without it app/cmake/version.cmake runs git describe where the build has no .git
+            // and stops with this FATAL_ERROR. The version is what /version answers upstream.
+            "ARG SCITT_VERSION_OVERRIDE",
+            "RUN if [ -z \"$SCITT_VERSION_OVERRIDE\" ]; then echo 'CMake Error at cmake/version.cmake: Error getting version from git' >&2; exit 1; fi; printf '%s' \"$SCITT_VERSION_OVERRIDE\" > /opt/scitt/share/VERSION",
+            "COPY SOURCE_MARKER /opt/scitt/share/chainfleet-e2e-source",
+            "",
+        ].join("\n"),
         SOURCE_MARKER: `${marker}\n`,
     });
 }
