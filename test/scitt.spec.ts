@@ -322,6 +322,54 @@ describe("SCITT entrypoint against the cchost stand-in", function () {
         assert.ok(fs.readdirSync(path.join(ws, "node", aside[0], "ledger")).length > 0);
     });
 
+    it("a ledger never silently starts anew: a lost ledger, or a Start over an opened one, stops the container and moves nothing", async () => {
+        const ws = tempDir("scitt-ws-"), port = await freshPort();
+        assert.equal((await entrypoint(cchost, ws, port)).status, 0);
+        const opened = read(ws, "opened_service_cert.pem");
+        assert.equal(opened, read(ws, "node", "service_cert.pem"), "the first opened identity is recorded");
+        // A Start attempted over the ledger (what a broken Recover did): refused, the ledger stays.
+        fs.writeFileSync(path.join(ws, "node", "start.in-progress"), "");
+        const ledger = fs.readdirSync(path.join(ws, "node", "ledger")).sort();
+        const overOpened = await entrypoint(cchost, ws, port);
+        assert.equal(overOpened.status, 1, overOpened.stderr);
+        assert.match(overOpened.stderr, /REFUSING to set aside the ledger of the service first opened with identity [0-9A-F:]{95}: .*chainfleet:scitt\.resetToken/);
+        assert.deepEqual(fs.readdirSync(path.join(ws, "node", "ledger")).sort(), ledger);
+        assert.ok(!fs.readdirSync(path.join(ws, "node")).some((f) => f.startsWith("failed-start.")));
+        fs.rmSync(path.join(ws, "node", "start.in-progress"));
+        // The ledger gone (a lost volume, a wrong restore): refused, never a new service.
+        fs.renameSync(path.join(ws, "node", "ledger"), path.join(ws, "ledger.elsewhere"));
+        const lost = await entrypoint(cchost, ws, port);
+        assert.equal(lost.status, 1);
+        assert.match(lost.stderr, /REFUSING to start a new service: this workspace opened the service [0-9A-F:]{95}, and its ledger .* is gone/);
+        assert.doesNotMatch(lost.stderr, /ledger: absent → Start/);
+        assert.equal(read(ws, "opened_service_cert.pem"), opened);
+        // Put back, it recovers, and the opened identity stays the first one.
+        fs.renameSync(path.join(ws, "ledger.elsewhere"), path.join(ws, "node", "ledger"));
+        const back = await entrypoint(cchost, ws, port);
+        assert.equal(back.status, 0, back.stderr);
+        assert.match(back.stderr, /service open \(Recover\)/);
+        assert.equal(read(ws, "opened_service_cert.pem"), opened);
+    });
+
+    it("a new service only by a reset token, once: the old ledger and identities kept aside", async () => {
+        const ws = tempDir("scitt-ws-"), port = await freshPort();
+        assert.equal((await entrypoint(cchost, ws, port)).status, 0);
+        const first = read(ws, "opened_service_cert.pem");
+        const reset = await entrypoint(cchost, ws, port, { env: { SCITT_RESET_TOKEN: "r1" } });
+        assert.equal(reset.status, 0, reset.stderr);
+        assert.match(reset.stderr, /RESET \(token r1\): keeping the old ledger and identities in .*reset\.\d+ and starting a NEW service/);
+        assert.match(reset.stderr, /ledger: absent → Start/);
+        const [aside] = fs.readdirSync(ws).filter((f) => f.startsWith("reset."));
+        assert.equal(read(ws, aside, "opened_service_cert.pem"), first);
+        assert.ok(fs.readdirSync(path.join(ws, aside, "ledger")).length > 0, "the old ledger is kept");
+        assert.notEqual(read(ws, "opened_service_cert.pem"), first, "a new service, a new identity");
+        // The same token again is no new reset: the new service recovers.
+        const again = await entrypoint(cchost, ws, port, { env: { SCITT_RESET_TOKEN: "r1" } });
+        assert.equal(again.status, 0, again.stderr);
+        assert.doesNotMatch(again.stderr, /RESET/);
+        assert.match(again.stderr, /service open \(Recover\)/);
+    });
+
     it("refuses to run without the full constitution (scitt.js) instead of letting governance fail later", async () => {
         const ws = tempDir("scitt-ws-"), cdir = tempDir("scitt-const-");
         for (const f of ["validate", "apply", "resolve", "actions"]) fs.copyFileSync(path.join(STAND_IN, "constitution", `${f}.js`), path.join(cdir, `${f}.js`));

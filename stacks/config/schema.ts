@@ -162,6 +162,12 @@ const scitt = section({
         url: gitUrl().optional(),
         ref: gitRef().optional(),
     }),
+    /**
+     * Explicit, destructive reset of the ledger: a token not used before moves the ledger and its
+     * service identities aside in the workspace (kept, never deleted) and starts a NEW service once.
+     * Without it a ledger that cannot be recovered stops the container; it never starts anew.
+     */
+    resetToken: token().optional(),
     /** Dockerfile inside buildContext. */
     dockerfile: relativePath().default("docker/Dockerfile"),
     /** CPU limit, cores. */

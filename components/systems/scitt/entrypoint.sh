@@ -10,6 +10,11 @@
 #   ledger present              → Recover from the previous service certificate (kept aside before
 #                                 cchost writes a new one), propose+vote transition_service_to_open
 #                                 with previous and next identities, decrypt and submit member0's share.
+# A ledger never silently starts anew: once a service reached Open from this workspace its identity
+# is kept in opened_service_cert.pem, and from then on a missing ledger, or a Start over a ledger,
+# stops the container naming the cause, everything left in place. A new service only by a reset token
+# (SCITT_RESET_TOKEN = chainfleet:scitt.resetToken): a token not used before moves the ledger, its
+# identities and markers to reset.<time>/ (kept, never deleted) once, then Starts.
 # Then it waits for service_status Open and for cchost. The PID file is removed unconditionally first:
 # CCF refuses to start while it exists (microsoft/CCF PR #5361) and never deletes it; one container
 # owns the volume, and PIDs restart in each new container, so a recorded PID means nothing here.
@@ -36,6 +41,9 @@ MEMBER_ENC_PUB="$WORKSPACE/member0_enc_pubk.pem"
 SERVICE_CERT="$NODE_DIR/service_cert.pem"
 PREVIOUS_CERT="$NODE_DIR/previous_service_cert.pem"
 PID_FILE="$NODE_DIR/cchost.pid"
+OPENED_CERT="$WORKSPACE/opened_service_cert.pem"
+RESET_TOKEN=${SCITT_RESET_TOKEN:-}
+RESET_DONE="$WORKSPACE/reset_token.done"
 
 log() { echo "scitt-entrypoint: $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -93,10 +101,26 @@ if [ -e "$PID_FILE" ]; then log "removing PID file left by the previous containe
 rm -f "$PID_FILE"
 
 ledger_present() { [ -d "$NODE_DIR/ledger" ] && [ -n "$(ls -A "$NODE_DIR/ledger")" ]; }
+fingerprint() { openssl x509 -in "$1" -noout -fingerprint -sha256 2>/dev/null | sed 's/.*=//'; }
+
+# --- a deliberate new service: a reset token not used before (the state moves aside, never deleted).
+if [ -n "$RESET_TOKEN" ] && [ "$RESET_TOKEN" != "$(cat "$RESET_DONE" 2>/dev/null || true)" ]; then
+    aside="$WORKSPACE/reset.$(date +%s)"
+    mkdir -p "$aside"
+    log "RESET (token $RESET_TOKEN): keeping the old ledger and identities in $aside and starting a NEW service"
+    for f in ledger snapshots ledger.aside service_cert.pem previous_service_cert.pem start.in-progress recovery.in-progress; do
+        if [ -e "$NODE_DIR/$f" ]; then mv "$NODE_DIR/$f" "$aside/"; fi
+    done
+    if [ -e "$OPENED_CERT" ]; then mv "$OPENED_CERT" "$aside/"; fi
+    printf '%s\n' "$RESET_TOKEN" >"$RESET_DONE"
+fi
 
 # A first Start that never reached Open left a ledger no service was ever opened from: set it aside.
 if [ -f start.in-progress ]; then
     if ledger_present; then
+        if [ -s "$OPENED_CERT" ]; then
+            die "REFUSING to set aside the ledger of the service first opened with identity $(fingerprint "$OPENED_CERT"): a Start was attempted over it. Nothing was moved; recover it, or set chainfleet:scitt.resetToken to start a new service deliberately"
+        fi
         aside="failed-start.$(date +%s)"
         log "the first Start did not reach Open; keeping its ledger in $aside and starting again"
         mkdir -p "$aside"; mv ledger "$aside/"; [ -d snapshots ] && mv snapshots "$aside/"
@@ -120,6 +144,9 @@ if ledger_present; then
         mkdir -p ledger.aside; mv "$f" ledger.aside/
     done
 else
+    if [ -s "$OPENED_CERT" ]; then
+        die "REFUSING to start a new service: this workspace opened the service $(fingerprint "$OPENED_CERT"), and its ledger ($NODE_DIR/ledger) is gone. Restore the ledger (pulumi stack output scitt: restore), or set chainfleet:scitt.resetToken to start a new service deliberately"
+    fi
     mode=Start
     touch start.in-progress
 fi
@@ -269,6 +296,8 @@ else
     rm -f "$work/share.bin" "$work/share.json"
 fi
 wait_status Open
+# From now on this workspace holds a service's ledger: it is recovered, never silently replaced.
+if [ ! -s "$OPENED_CERT" ]; then cp "$SERVICE_CERT" "$OPENED_CERT.tmp"; mv "$OPENED_CERT.tmp" "$OPENED_CERT"; fi
 rm -f start.in-progress recovery.in-progress
 log "service open ($mode)"
 rc=0; wait "$cchost_pid" || rc=$?

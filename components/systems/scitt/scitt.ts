@@ -44,6 +44,8 @@ export interface ScittLedgerArgs {
     /** Login user of the host (owns the copied file's directory). */
     sshUser?: string;
     retainData: boolean;
+    /** chainfleet:scitt.resetToken: a new value starts a new service once (the old ledger kept aside); see entrypoint.sh. */
+    resetToken?: string;
 }
 
 /** Where the workspace volume lives on the host (the Docker data root; on EC2 it is on the data volume). */
@@ -100,7 +102,7 @@ export class ScittLedger extends pulumi.ComponentResource {
             image,
             // tini stays PID 1 (upstream's ENTRYPOINT is tini -- ./start-app.sh): it reaps and forwards signals.
             entrypoint: ["tini", "--", "bash", "-c", SCITT_ENTRYPOINT, "scitt-entrypoint"],
-            env: { CCF_PORT: args.port, CCF_NODE_PORT: args.nodePort, WORKSPACE: "/host" },
+            env: { CCF_PORT: args.port, CCF_NODE_PORT: args.nodePort, WORKSPACE: "/host", ...(args.resetToken ? { SCITT_RESET_TOKEN: args.resetToken } : {}) },
             ports: [
                 { internal: args.port, ip: args.bindAddress },
                 { internal: args.nodePort, ip: args.bindAddress },

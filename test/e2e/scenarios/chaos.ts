@@ -11,6 +11,7 @@ import { api, containerLogs, engineAnswers } from "../runner/dockerApi";
 import { log } from "../runner/log";
 import { checkMarkers, Ctx, markVolumes, RECOVERY_BOUND_S, Scenario } from "./context";
 import { FleetContainer, fleetContainers, fleetProblems, inspectOrNull, sleep, waitForFleet } from "./fleet";
+import { LedgerState, ledgerContinuityProblems, scittLedgerState } from "./scittLedger";
 
 const PID_FILE = process.env.CHAINFLEET_DOCKERD_PID_FILE ?? "/tmp/chainfleet-dockerd.pid";
 
@@ -21,7 +22,10 @@ function oneOfEachKind(cs: FleetContainer[]): FleetContainer[] {
     return [...byKind.values()];
 }
 
-/** Waits for the fleet and records the time; a failure becomes a problem line. */
+/** The SCITT ledger as chaos began: every step must leave the same service with all its chunks. */
+let ledgerBefore: LedgerState | undefined;
+
+/** Waits for the fleet and records the time; a failure becomes a problem line. Then the ledger's continuity. */
 async function recover(ctx: Ctx, step: string, problems: string[]): Promise<void> {
     try {
         const s = await waitForFleet(ctx.workdir, RECOVERY_BOUND_S, step, ctx.known);
@@ -29,6 +33,9 @@ async function recover(ctx: Ctx, step: string, problems: string[]): Promise<void
         log(`  ${step}: fleet whole again after ${s.toFixed(1)}s`);
     } catch (e) {
         problems.push((e as Error).message);
+    }
+    if (ledgerBefore) {
+        try { problems.push(...ledgerContinuityProblems(ledgerBefore, scittLedgerState(), step)); } catch (e) { problems.push((e as Error).message); }
     }
 }
 
@@ -74,6 +81,8 @@ export const chaos: Scenario = {
         const problems: string[] = before.length > 0 ? [`the fleet was not whole before chaos (ignored while measuring recovery): ${before.join("; ")}`] : [];
         ctx.known = before;
         const markers = markVolumes(ctx.workdir);
+        ledgerBefore = scittLedgerState();
+        log(`  scitt ledger before chaos: first identity ${ledgerBefore.opened.slice(0, 12)}…, ${ledgerBefore.chunks.length} committed chunks`);
         const cs = await fleetContainers(ctx.workdir);
 
         // A container that is already down or restarting cannot be killed: only running ones are victims.
