@@ -21,6 +21,44 @@ const SIZE: EnclaveSizing = { instanceType: "m6i.xlarge", cpuCount: 2, memoryMiB
 const DEV_LOTTERY = { "lottery.enabled": true, "lottery.image": "example.org/lottery:1.0" };
 const v = (e: Partial<EnclaveSizing>, form = "enclave", topology: "dev" | "prod" = "prod") => validateEnclave(form, { ...SIZE, ...e }, topology);
 
+/**
+ * What `nitro-cli build-enclave` makes an image run, as aws-nitro-enclaves-cli enclave_build/src/
+ * docker.rs:266-283 decides it: the CMD (an ENTRYPOINT is dropped) when there is one, else the
+ * ENTRYPOINT. Read from a Dockerfile's last stage; `[]` clears, as Docker reads it.
+ */
+function eifCommand(dockerfile: string): string[] {
+    const stages = dockerfile.split(/^FROM\s/m);
+    let cmd: string[] | undefined, entrypoint: string[] | undefined;
+    for (const line of stages[stages.length - 1].split("\n")) {
+        const m = /^(CMD|ENTRYPOINT)\s+(\[.*\])\s*$/.exec(line.trim());
+        if (!m) continue;
+        const argv = JSON.parse(m[2]) as string[];
+        if (m[1] === "CMD") cmd = argv.length ? argv : undefined; else entrypoint = argv.length ? argv : undefined;
+    }
+    const argv = cmd ?? entrypoint;
+    if (!argv) throw new Error("nitro-cli: UnsupportedEntryPoint (no CMD and no ENTRYPOINT)");
+    return argv;
+}
+
+describe("the EIF image (nitro-cli's rule, the enclave init's PATH and working directory)", () => {
+    const dockerfile = fs.readFileSync(path.join(__dirname, "..", "components", "systems", "lottery", "enclave", "Dockerfile"), "utf8");
+
+    it("the EIF image runs enclave-init.sh, then the operator, every path absolute (the init runs from / with PATH /sbin:/usr/sbin:/bin:/usr/bin)", () => {
+        const argv = eifCommand(dockerfile);
+        assert.equal(argv[0], "/usr/local/bin/enclave-init.sh");
+        assert.ok(argv.length >= 2, "enclave-init.sh needs the operator's command as its arguments");
+        for (const a of argv) assert.ok(a.startsWith("/"), `${a}: a bare or relative path resolves against / and the init's PATH only`);
+        assert.match(dockerfile, /^COPY enclave-init\.sh \/usr\/local\/bin\/enclave-init\.sh$/m);
+    });
+
+    it("the model is live: the form the README showed (ENTRYPOINT init + CMD) never runs the init", () => {
+        const before = "FROM x\nENTRYPOINT [\"/usr/local/bin/enclave-init.sh\"]\nCMD [\"python3\", \"src/main.py\"]\n";
+        assert.deepEqual(eifCommand(before), ["python3", "src/main.py"]);
+        assert.deepEqual(eifCommand("FROM x\nENTRYPOINT [\"/a\"]\n"), ["/a"]);
+        assert.throws(() => eifCommand("FROM x\nENTRYPOINT []\n"), /UnsupportedEntryPoint/);
+    });
+});
+
 describe("lottery enclave validation", () => {
     it("accepts a fitting enclave", () => assert.deepEqual(v({}), []));
 
