@@ -162,7 +162,10 @@ export function deployProd(c: ChainfleetConfig): Outputs {
             kind: "kubernetes", ...kube, replicas: n.replicas, resources: n.resources, image: n.image, port: n.port, logLevel: n.logLevel,
             apiTokens: must(c, "neoApiTokens"), encryptionKey: must(c, "neoEncryptionKey"), database: db.connection,
             autoscaling: n.autoscaling.enabled ? { maxReplicas: n.autoscaling.maxReplicas, cpuPercent: n.autoscaling.cpuPercent } : undefined,
-            ingress: { host: n.ingress.host!, className: n.ingress.className, tlsSecretName: n.ingress.tlsSecretName },
+            ingress: {
+                host: n.ingress.host!, className: n.ingress.className, tlsSecretName: n.ingress.tlsSecretName, awaitAddress: n.ingress.awaitAddress,
+                tls: n.ingress.tls === "cert-manager" ? { from: "cert-manager", clusterIssuer: n.ingress.clusterIssuer! } : { from: "existing-secret" },
+            },
             allowFromNamespaces: [c.kubernetes.ingressNamespace, "monitoring"],
         });
         out.neo = { url: neo.url, healthUrl: neo.healthUrl, metricsUrl: neo.metricsUrl, databaseHost: db.connection.host };

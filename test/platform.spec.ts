@@ -141,7 +141,7 @@ describe("kubernetes objects", () => {
     };
     const objects = () => [
         kube.deploymentObject(spec), kube.serviceObject(spec), kube.migrationJobObject(spec, { args: ["-migrate-only"] }), kube.pdbObject(spec),
-        kube.hpaObject(spec, 6, 70), kube.networkPolicyObject(spec), kube.ingressObject(spec, { host: "x.example.com", className: "nginx", tlsSecretName: "tls" }),
+        kube.hpaObject(spec, 6, 70), kube.networkPolicyObject(spec), kube.ingressObject(spec, { host: "x.example.com", className: "nginx", tlsSecretName: "tls", tls: { from: "cert-manager", clusterIssuer: "le" }, awaitAddress: false }),
     ];
 
     it("validate against the Kubernetes schemas", async () => {
@@ -160,6 +160,14 @@ describe("kubernetes objects", () => {
         const env = d.spec.template.spec.containers[0].env;
         assert.ok(!env.some((e) => /TOKEN|KEY|PASSWORD/.test(e.name)), "secrets come through envFrom");
         assert.deepEqual(d.spec.template.spec.containers[0].envFrom, [{ secretRef: { name: "svc-secrets" } }]);
+    });
+
+    it("an Ingress does not wait for an address unless asked (only some controllers publish one), and says where its TLS secret comes from", () => {
+        const base = { host: "x.example.com", className: "nginx", tlsSecretName: "tls" };
+        const issued = kube.ingressObject(spec, { ...base, tls: { from: "cert-manager", clusterIssuer: "le" }, awaitAddress: false });
+        assert.deepEqual(issued.metadata.annotations, { "pulumi.com/skipAwait": "true", "cert-manager.io/cluster-issuer": "le" });
+        assert.deepEqual(issued.spec.tls, [{ hosts: ["x.example.com"], secretName: "tls" }]);
+        assert.equal(kube.ingressObject(spec, { ...base, tls: { from: "existing-secret" }, awaitAddress: true }).metadata.annotations, undefined);
     });
 
     it("a read-only root still has a writable HOME (npx keeps its cache there), in the Deployment and the migration Job", () => {

@@ -58,6 +58,11 @@ describe("Kubernetes objects in the prod graph", () => {
         assert.equal((pdb.inputs.spec as { minAvailable: number }).minAvailable, 1);
         const ing = named(prod, "kubernetes:networking.k8s.io/v1:Ingress", "neo").inputs.spec as { tls: { hosts: string[] }[] };
         assert.deepEqual(ing.tls[0].hosts, ["neo.example.com"]);
+        // The stack file's choice: cert-manager issues the secret; no wait for an address few controllers publish.
+        assert.deepEqual(named(prod, "kubernetes:networking.k8s.io/v1:Ingress", "neo").inputs.metadata, {
+            name: "neo-service-layer", namespace: "chainfleet", labels: { "app.kubernetes.io/name": "neo-service-layer", "app.kubernetes.io/part-of": "chainfleet" },
+            annotations: { "pulumi.com/skipAwait": "true", "cert-manager.io/cluster-issuer": "letsencrypt-prod" },
+        });
         const np = named(prod, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "neo").inputs.spec as { ingress: { from: unknown[] }[] };
         assert.equal(np.ingress[0].from.length, 2, "ingress controller and monitoring only");
         const job = named(prod, "kubernetes:batch/v1:Job", "neo");

@@ -194,13 +194,28 @@ export interface IngressSpec {
     host: string;
     className: string;
     tlsSecretName: string;
+    /**
+     * Where the TLS secret comes from: cert-manager (which issues it into tlsSecretName from this
+     * ClusterIssuer, on the annotation below), or a secret you created there yourself.
+     */
+    tls: { from: "cert-manager"; clusterIssuer: string } | { from: "existing-secret" };
+    /**
+     * Wait in `pulumi up` until the controller publishes the Ingress's address (pulumi-kubernetes'
+     * Ingress await: status.loadBalancer.ingress). Only some controllers publish one; false sets
+     * pulumi.com/skipAwait (pulumi-kubernetes PR #417, issue #1810), and the up does not hang.
+     */
+    awaitAddress: boolean;
 }
 
 export function ingressObject(s: KubeServiceSpec, i: IngressSpec) {
+    const annotations: Record<string, string> = {
+        ...(i.awaitAddress ? {} : { "pulumi.com/skipAwait": "true" }),
+        ...(i.tls.from === "cert-manager" ? { "cert-manager.io/cluster-issuer": i.tls.clusterIssuer } : {}),
+    };
     return {
         apiVersion: "networking.k8s.io/v1" as const,
         kind: "Ingress" as const,
-        metadata: { name: s.app, namespace: s.namespace, labels: labelsOf(s.app) },
+        metadata: { name: s.app, namespace: s.namespace, labels: labelsOf(s.app), annotations: Object.keys(annotations).length ? annotations : undefined },
         spec: {
             ingressClassName: i.className,
             tls: [{ hosts: [i.host], secretName: i.tlsSecretName }],

@@ -104,6 +104,13 @@ function neoRules(c: PlainConfig): string[] {
     if (c.topology === "prod" && !c.neo.ingress.host) {
         out.push(`${NS}:neo.ingress.host must be set in prod: the public host name of the service layer (got nothing)`);
     }
+    const i = c.neo.ingress;
+    if (c.topology === "prod" && i.tls === undefined) {
+        out.push(`${NS}:neo.ingress.tls must be set in prod: "cert-manager" (with ${NS}:neo.ingress.clusterIssuer, it issues ${NS}:neo.ingress.tlsSecretName) or "existing-secret" (you create the secret "${i.tlsSecretName}" in ${NS}:kubernetes.namespace first); nothing else provides it (got nothing)`);
+    }
+    if (i.tls === "cert-manager" && !i.clusterIssuer) {
+        out.push(`${NS}:neo.ingress.clusterIssuer must be set when ${NS}:neo.ingress.tls is "cert-manager": the ClusterIssuer that issues the certificate (got nothing)`);
+    }
     const r = c.neo.resources;
     // Both quantities parsed already (the schema refused any that does not).
     if ((parseCpuMillis(r.requestCpu) ?? 0) > (parseCpuMillis(r.limitCpu) ?? 0)) {

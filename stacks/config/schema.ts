@@ -453,8 +453,21 @@ const neo = section({
         host: ingressHost().optional(),
         /** IngressClass. */
         className: dnsSubdomain().default("nginx"),
-        /** Secret holding the TLS certificate (e.g. from cert-manager). */
+        /** Secret holding the TLS certificate. */
         tlsSecretName: dnsSubdomain().default("neo-service-layer-tls"),
+        /**
+         * Where that secret comes from (required in prod): cert-manager (issued from clusterIssuer
+         * into tlsSecretName) or existing-secret (you create tlsSecretName in the namespace first).
+         */
+        tls: oneOf(["cert-manager", "existing-secret"]).optional(),
+        /** cert-manager ClusterIssuer of the certificate (with tls cert-manager). */
+        clusterIssuer: dnsSubdomain().optional(),
+        /**
+         * Wait until the ingress controller publishes the Ingress's address. Only some controllers
+         * do (ingress-nginx with a LoadBalancer Service does; a NodePort or hostNetwork one never
+         * does), so the default does not wait and `up` cannot hang on it.
+         */
+        awaitAddress: bool().default(false),
     }),
     postgres: database,
 });

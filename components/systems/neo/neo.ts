@@ -6,7 +6,7 @@ import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import { DockerHost } from "../../platform/host";
 import { HealthProbe, httpHealthcheck } from "../../platform/containerSpec";
-import { KubeResources } from "../../platform/kubeSpec";
+import { IngressSpec, KubeResources } from "../../platform/kubeSpec";
 import { KubeService } from "../../platform/kubeService";
 import { PgConnection } from "../../platform/postgres";
 import { ServiceContainer } from "../../platform/serviceContainer";
@@ -30,7 +30,7 @@ export type NeoArgs = Common & (
     | {
         kind: "kubernetes"; provider: k8s.Provider; namespace: string; replicas: number; resources: KubeResources;
         autoscaling?: { maxReplicas: number; cpuPercent: number };
-        ingress: { host: string; className: string; tlsSecretName: string };
+        ingress: IngressSpec;
         allowFromNamespaces: string[];
         /** Resources the Kubernetes objects wait for (the namespace). */
         after?: pulumi.Resource[];
