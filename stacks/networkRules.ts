@@ -68,11 +68,31 @@ export function networkProblems(c: PlainConfig): string[] {
         if (clusterUsesRds(c) && c.kubernetes.clusterCidrs.length === 0 && c.kubernetes.clusterSecurityGroupId === undefined) {
             out.push(`${NS}:kubernetes.clusterCidrs or ${NS}:kubernetes.clusterSecurityGroupId must be set when ${NS}:network.mode is "create" and RDS serves the cluster: the cluster is outside the VPC this program creates, so RDS would admit nothing from it (got neither). Deploy into the cluster's VPC with network.mode "existing", or peer the VPCs and name the cluster's CIDRs`);
         }
+        out.push(...clusterRouteProblems(c));
+    }
+    return out;
+}
+
+/** mode create with RDS serving the cluster: a route between the two VPCs, fully named. */
+function clusterRouteProblems(c: PlainConfig): string[] {
+    const r = c.network.clusterRoute;
+    const out: string[] = [];
+    if (clusterUsesRds(c) && c.kubernetes.clusterCidrs.length > 0 && r.via === undefined) {
+        out.push(`${NS}:network.clusterRoute.via must be set when ${NS}:network.mode is "create" and RDS serves the cluster at ${NS}:kubernetes.clusterCidrs ${JSON.stringify(c.kubernetes.clusterCidrs)}: nothing else routes between the created VPC and the cluster's; "peering" (+ vpcId, routeTableIds) or "transitGateway" (+ transitGatewayId) (got nothing)`);
+    }
+    if (r.via === "peering" && (r.vpcId === undefined || r.routeTableIds.length === 0)) {
+        out.push(`${NS}:network.clusterRoute.vpcId and ${NS}:network.clusterRoute.routeTableIds must be set when ${NS}:network.clusterRoute.via is "peering": the cluster's VPC, and its route tables that get the route back to ${NS}:network.cidr (got vpcId ${JSON.stringify(r.vpcId ?? null)}, routeTableIds ${JSON.stringify(r.routeTableIds)})`);
+    }
+    if (r.via === "transitGateway" && r.transitGatewayId === undefined) {
+        out.push(`${NS}:network.clusterRoute.transitGatewayId must be set when ${NS}:network.clusterRoute.via is "transitGateway" (got nothing)`);
     }
     return out;
 }
 
 export function networkWarnings(c: PlainConfig): string[] {
+    if (c.topology === "prod" && c.network.mode === "existing" && c.network.clusterRoute.via !== undefined) {
+        return [`${NS}:network.clusterRoute is ignored with ${NS}:network.mode "existing": an existing VPC is routed by whoever made it (got via "${c.network.clusterRoute.via}")`];
+    }
     if (hasDockerHosts(c) && c.hosts.access.mode === "ssm" && c.hosts.sshAllowedCidrs.length > 0) {
         return [`${NS}:hosts.sshAllowedCidrs is ignored with ${NS}:hosts.access.mode "ssm": the hosts open no ssh port (got ${JSON.stringify(c.hosts.sshAllowedCidrs)})`];
     }

@@ -13,7 +13,7 @@ import { copyArtifacts } from "../components/systems/ottochain/artifacts";
 import { MetagraphMonitoring } from "../components/systems/ottochain/monitoring";
 import { VolumeSnapshots } from "../components/platform/snapshots";
 import { DockerHost } from "../components/platform/host";
-import { Network } from "../components/platform/network";
+import { ClusterRoute, Network } from "../components/platform/network";
 import { PostgresDatabase } from "../components/platform/postgres";
 import { ScittLedger } from "../components/systems/scitt/scitt";
 import { scittBuildVersion } from "./gitSources";
@@ -33,7 +33,7 @@ export function deployProd(c: ChainfleetConfig): Outputs {
     const n = c.network;
     const net = n.mode === "existing"
         ? new Network("chainfleet", { mode: "existing", vpcId: n.vpcId!, cidr: n.cidr, privateSubnetIds: n.privateSubnetIds, publicSubnetIds: n.publicSubnetIds })
-        : new Network("chainfleet", { mode: "create", cidr: n.cidr, availabilityZones: n.availabilityZones, natGateways: n.natGateways });
+        : new Network("chainfleet", { mode: "create", cidr: n.cidr, availabilityZones: n.availabilityZones, natGateways: n.natGateways, clusterRoute: clusterRouteOf(c) });
     const inVpc = [n.cidr];
     const prodHosts = [...prodHostPorts(c).entries()];
     // The deployer's path to the hosts (SSM, a bastion, a jump host or direct): one for commands and Docker.
@@ -171,4 +171,13 @@ export function deployProd(c: ChainfleetConfig): Outputs {
         out.neo = { url: neo.url, healthUrl: neo.healthUrl, metricsUrl: neo.metricsUrl, databaseHost: db.connection.host };
     }
     return out;
+}
+
+/** The created VPC's route to the cluster's CIDRs (the rules made sure its fields are there). */
+function clusterRouteOf(c: ChainfleetConfig): ClusterRoute | undefined {
+    const r = c.network.clusterRoute;
+    const cidrs = c.kubernetes.clusterCidrs;
+    if (r.via === "peering") return { via: "peering", cidrs, vpcId: r.vpcId!, routeTableIds: r.routeTableIds };
+    if (r.via === "transitGateway") return { via: "transitGateway", cidrs, transitGatewayId: r.transitGatewayId! };
+    return undefined;
 }

@@ -266,6 +266,42 @@ describe("deployer access: config rules", () => {
         expectProblem(problems("prod", { "hosts.access.mode": "bastion", "hosts.sshAllowedCidrs": ["198.51.100.0/24"], ...EXISTING }),
             'chainfleet:network.publicSubnetIds must name a public subnet for the bastion when chainfleet:hosts.access.mode is "bastion" and chainfleet:network.mode is "existing" (got [])');
         assert.deepEqual(problems("prod", EXISTING), []);
+        // A created VPC is routed to the cluster, or RDS is unreachable from it (#23 defect 3).
+        expectProblem(problems("prod", { "network.clusterRoute": {} }), /^chainfleet:network\.clusterRoute\.via must be set when chainfleet:network\.mode is "create" and RDS serves the cluster at chainfleet:kubernetes\.clusterCidrs \["10\.100\.0\.0\/16"\]: nothing else routes/);
+        expectProblem(problems("prod", { "network.clusterRoute.routeTableIds": [] }), /^chainfleet:network\.clusterRoute\.vpcId and chainfleet:network\.clusterRoute\.routeTableIds must be set when chainfleet:network\.clusterRoute\.via is "peering"/);
+        expectProblem(problems("prod", { "network.clusterRoute": { via: "transitGateway" } }), 'chainfleet:network.clusterRoute.transitGatewayId must be set when chainfleet:network.clusterRoute.via is "transitGateway" (got nothing)');
+        assert.deepEqual(problems("prod", { "network.clusterRoute": { via: "transitGateway", transitGatewayId: "tgw-0abc12345def67890" } }), []);
+    });
+});
+
+describe("the created VPC's routes (prod)", function () {
+    this.timeout(60_000);
+
+    it("routes are their own resources, none inline (a route added beside inline ones is removed on the next up), and the cluster is routed both ways over the peering", async () => {
+        const g = await defaultPlan("prod");
+        for (const rt of ofType(g, "aws:ec2/routeTable:RouteTable")) assert.equal(rt.inputs.routes, undefined, `${rt.name} has inline routes`);
+        const routes = ofType(g, "aws:ec2/route:Route");
+        assert.deepEqual(routes.filter((r) => r.inputs.destinationCidrBlock === "0.0.0.0/0").map((r) => r.name).sort(), ["chainfleet-private-default-0", "chainfleet-private-default-1", "chainfleet-public-default"]);
+        const peering = byName(g, "chainfleet-cluster-peering");
+        assert.deepEqual([peering.inputs.peerVpcId, peering.inputs.autoAccept], ["vpc-0c1a2b3c4d5e6f708", true]);
+        for (const i of [0, 1]) {
+            const r = byName(g, `chainfleet-private-${i}-cluster-0`);
+            assert.equal(r.inputs.destinationCidrBlock, "10.100.0.0/16");
+            assert.ok(r.inputs.vpcPeeringConnectionId !== undefined && dependsOnTransitively(g, r, peering));
+        }
+        const back = byName(g, "chainfleet-cluster-return-0");
+        assert.deepEqual([back.inputs.routeTableId, back.inputs.destinationCidrBlock], ["rtb-0c1a2b3c4d5e6f708", "10.40.0.0/16"]);
+    });
+
+    it("or through a transit gateway the VPC is attached to on its private subnets", async () => {
+        const g = await planStack("prod", { "network.clusterRoute": { via: "transitGateway", transitGatewayId: "tgw-0abc12345def67890" } });
+        const attachment = byName(g, "chainfleet-cluster-tgw");
+        assert.equal(attachment.inputs.transitGatewayId, "tgw-0abc12345def67890");
+        assert.equal((attachment.inputs.subnetIds as string[]).length, 2);
+        const r = byName(g, "chainfleet-private-1-cluster-0");
+        assert.deepEqual([r.inputs.transitGatewayId, r.inputs.destinationCidrBlock], ["tgw-0abc12345def67890", "10.100.0.0/16"]);
+        assert.ok(dependsOnTransitively(g, r, attachment));
+        assert.equal(ofType(g, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection").length, 0);
     });
 });
 

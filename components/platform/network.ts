@@ -18,6 +18,16 @@ export interface ExistingNetworkArgs {
     publicSubnetIds: string[];
 }
 
+/**
+ * How a created VPC reaches the Kubernetes cluster's CIDRs (RDS serves the cluster from here):
+ * a VPC peering with the cluster's VPC (same account and region; routes both ways, the cluster's
+ * side in the route tables named), or a transit gateway (this VPC attached on its private subnets;
+ * the gateway's own route tables are the operator's).
+ */
+export type ClusterRoute =
+    | { via: "peering"; cidrs: string[]; vpcId: string; routeTableIds: string[] }
+    | { via: "transitGateway"; cidrs: string[]; transitGatewayId: string };
+
 export interface NetworkArgs {
     mode?: "create";
     /** VPC CIDR, /16 to /24. */
@@ -26,6 +36,8 @@ export interface NetworkArgs {
     availabilityZones: number;
     /** One NAT gateway for all private subnets, or one per AZ. */
     natGateways: "single" | "perAz";
+    /** The route to the cluster's CIDRs (none: the cluster is not served from this VPC). */
+    clusterRoute?: ClusterRoute;
 }
 
 /** Splits a VPC CIDR into 2 × azCount equal subnets: public first, then private. */
@@ -81,11 +93,15 @@ export class Network extends pulumi.ComponentResource {
         const zones = aws.getAvailabilityZonesOutput({ state: "available" }, o);
         const cidrs = subnetCidrs(args.cidr, args.availabilityZones);
         const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id }, o);
-        const publicRt = new aws.ec2.RouteTable(`${name}-public-rt`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }] }, o);
+        // Routes are their own resources, never inline: a route table's inline routes are the whole
+        // set, so a route added beside them (a peering, a transit gateway) would be removed on the next up.
+        const publicRt = new aws.ec2.RouteTable(`${name}-public-rt`, { vpcId: vpc.id }, o);
+        new aws.ec2.Route(`${name}-public-default`, { routeTableId: publicRt.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, o);
         this.azs = [];
         this.publicSubnetIds = [];
         this.privateSubnetIds = [];
         const nats: aws.ec2.NatGateway[] = [];
+        const privateRts: aws.ec2.RouteTable[] = [];
         for (let i = 0; i < args.availabilityZones; i++) {
             const az = zones.names.apply((n) => {
                 if (n.length < args.availabilityZones) throw new Error(`chainfleet:network.availabilityZones is ${args.availabilityZones} but the region has ${n.length}`);
@@ -100,10 +116,30 @@ export class Network extends pulumi.ComponentResource {
                 nats.push(new aws.ec2.NatGateway(`${name}-nat-${i}`, { subnetId: pub.id, allocationId: eip.id }, { parent: this, dependsOn: [igw] }));
             }
             const priv = new aws.ec2.Subnet(`${name}-private-${i}`, { vpcId: vpc.id, cidrBlock: cidrs.private[i], availabilityZone: az, tags: { Name: `${name}-private-${i}`, "kubernetes.io/role/internal-elb": "1" } }, o);
-            const rt = new aws.ec2.RouteTable(`${name}-private-rt-${i}`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nats[args.natGateways === "perAz" ? i : 0].id }] }, o);
+            const rt = new aws.ec2.RouteTable(`${name}-private-rt-${i}`, { vpcId: vpc.id }, o);
+            new aws.ec2.Route(`${name}-private-default-${i}`, { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nats[args.natGateways === "perAz" ? i : 0].id }, o);
+            privateRts.push(rt);
             new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: priv.id, routeTableId: rt.id }, o);
             this.privateSubnetIds.push(priv.id);
         }
+        if (args.clusterRoute) routeToCluster(name, args.cidr, vpc, privateRts, this.privateSubnetIds, args.clusterRoute, o);
         this.registerOutputs({ vpcId: this.vpcId });
     }
+}
+
+/** Routes from the private subnets to the cluster's CIDRs, and (peering) back from the cluster's route tables. */
+function routeToCluster(name: string, cidr: string, vpc: aws.ec2.Vpc, privateRts: aws.ec2.RouteTable[], privateSubnetIds: pulumi.Output<string>[], r: ClusterRoute, o: pulumi.CustomResourceOptions): void {
+    let target: { vpcPeeringConnectionId: pulumi.Output<string> } | { transitGatewayId: string };
+    let after: pulumi.Resource[];
+    if (r.via === "peering") {
+        const peering = new aws.ec2.VpcPeeringConnection(`${name}-cluster-peering`, { vpcId: vpc.id, peerVpcId: r.vpcId, autoAccept: true, tags: { Name: `${name}-cluster` } }, o);
+        target = { vpcPeeringConnectionId: peering.id };
+        after = [peering];
+        r.routeTableIds.forEach((rtb, k) => new aws.ec2.Route(`${name}-cluster-return-${k}`, { routeTableId: rtb, destinationCidrBlock: cidr, vpcPeeringConnectionId: peering.id }, o));
+    } else {
+        const attachment = new aws.ec2transitgateway.VpcAttachment(`${name}-cluster-tgw`, { transitGatewayId: r.transitGatewayId, vpcId: vpc.id, subnetIds: privateSubnetIds, tags: { Name: `${name}-cluster` } }, o);
+        target = { transitGatewayId: r.transitGatewayId };
+        after = [attachment];
+    }
+    privateRts.forEach((rt, i) => r.cidrs.forEach((dest, j) => new aws.ec2.Route(`${name}-private-${i}-cluster-${j}`, { routeTableId: rt.id, destinationCidrBlock: dest, ...target }, { ...o, dependsOn: after })));
 }

@@ -104,6 +104,17 @@ const network = section({
     availabilityZones: int(2, 6).default(2),
     /** One NAT gateway for all private subnets, or one per AZ. */
     natGateways: oneOf(["single", "perAz"]).default("single"),
+    /**
+     * mode create: how the created VPC reaches kubernetes.clusterCidrs, which RDS serves (required
+     * then): "peering" with the cluster's VPC (vpcId, same account and region; routeTableIds get the
+     * return route to network.cidr), or "transitGateway" (transitGatewayId; its route tables are yours).
+     */
+    clusterRoute: section({
+        via: oneOf(["peering", "transitGateway"]).optional(),
+        vpcId: text().regex(/^vpc-[0-9a-f]{8,17}$/, { error: "a VPC id like vpc-0abc12345def67890" }).optional(),
+        routeTableIds: z.array(text().regex(/^rtb-[0-9a-f]{8,17}$/, { error: "a route table id like rtb-0abc12345def67890" }), { error: "a list of route table ids" }).default([]),
+        transitGatewayId: text().regex(/^tgw-[0-9a-f]{8,17}$/, { error: "a transit gateway id like tgw-0abc12345def67890" }).optional(),
+    }),
 });
 
 const kubernetes = section({

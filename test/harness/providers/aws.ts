@@ -355,6 +355,34 @@ const routeTable: TypeModel = {
     },
 };
 
+// Read through find_string (the provider's current source, not at a pinned commit).
+const ROUTE = `${TF} internal/service/ec2/vpc_route.go`;
+const route: TypeModel = {
+    type: "aws:ec2/route:Route",
+    source: ROUTE,
+    inputs: {
+        routeTableId: same(true, `${ROUTE} ("route_table_id" Required ForceNew)`),
+        destinationCidrBlock: same(true, `${ROUTE} ("destination_cidr_block" Optional ForceNew, ExactlyOneOf the destinations)`),
+        gatewayId: same(false, `${ROUTE} ("gateway_id" Optional, not ForceNew; Update: ReplaceRoute)`),
+        natGatewayId: same(false, `${ROUTE} ("nat_gateway_id" Optional, not ForceNew; Update: ReplaceRoute)`),
+        vpcPeeringConnectionId: same(false, `${ROUTE} ("vpc_peering_connection_id" Optional, not ForceNew; Update: ReplaceRoute)`),
+        transitGatewayId: same(false, `${ROUTE} ("transit_gateway_id" Optional, not ForceNew; Update: ReplaceRoute)`),
+    },
+};
+
+// Read through find_string in an older layout (aws/resource_aws_vpc_peering_connection.go); not pinned.
+const PEER = `${TF} aws/resource_aws_vpc_peering_connection.go`;
+const vpcPeering: TypeModel = {
+    type: "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
+    source: PEER,
+    inputs: {
+        vpcId: same(true, `${PEER} ("vpc_id" Required ForceNew)`),
+        peerVpcId: same(true, `${PEER} ("peer_vpc_id" Required ForceNew)`),
+        autoAccept: same(false, `${PEER} ("auto_accept" Optional, not ForceNew)`),
+        tags: same(false, `${PEER} ("tags" tagsSchema, updated in place)`),
+    },
+};
+
 const RTA = `${TF} internal/service/ec2/vpc_route_table_association.go@0be71beb`;
 const routeTableAssociation: TypeModel = {
     type: "aws:ec2/routeTableAssociation:RouteTableAssociation",
@@ -407,5 +435,5 @@ export const AWS_MODELS: readonly TypeModel[] = [
     dlmPolicy, instance, ebsVolume, volumeAttachment, securityGroup, subnet, vpc, eip, natGateway, keyPair,
     role, rolePolicyAttachment, kmsKey, ssmParameter, rdsInstance, parameterGroup,
     internetGateway, routeTable, routeTableAssociation, instanceProfile, rolePolicy, ciphertext, subnetGroup,
-    eipAssociation, secret,
+    eipAssociation, secret, route, vpcPeering,
 ];
