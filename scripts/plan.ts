@@ -68,6 +68,7 @@ export function checkAndDescribe(args: Args): { secrets: Record<string, string>;
     loadConfig(configSourceOf(given.config, given.secretKeys, args.stack));
     const played = buildConfig(args.stack, args.overrides, secrets);
     const plays = [...playedSourceLines(given.config, played.config), ...played.artifactPlays];
+    if (played.siteValuesPlayed.length > 0) plays.push(`values the prod stack file leaves to you (REQUIRED there), played by test values (test/harness/prodSiteValues.ts; try yours with --set): ${played.siteValuesPlayed.join(", ")}`);
     if (fakes.length > 0) plays.push(`secrets played by obvious fakes (try a rule with --secret key=value): ${fakes.map((k) => `chainfleet:${k}`).join(", ")}`);
     return { secrets, plays };
 }

@@ -6,6 +6,8 @@ import { decodeEncryptionKey, HOST_GIB_PER_VCPU, INSTANCE_TYPES, instanceMemoryM
 import * as fs from "fs";
 import * as path from "path";
 import { run, stubBin, tempDir } from "./util/tools";
+import { PROD_SITE_VALUES } from "./harness/prodSiteValues";
+import { reEscape, stackFile } from "./harness/stackConfig";
 
 /**
  * A `pulumi` stub that parses `config set` like cobra: flags until `--`, positionals after it;
@@ -115,6 +117,16 @@ describe("stack config", () => {
     it("reports several bad values at once", () => {
         const list = problems("dev", { "ottochain.currencyL1.nodes": 0, "scitt.port": 0, "neo.replicas": 0 });
         assert.equal(list.length, 3, list.join("\n"));
+    });
+
+    it("the prod stack file holds no placeholder, and each value it leaves to the operator is refused while unset, naming its key", () => {
+        const text = fs.readFileSync(stackFile("prod"), "utf8");
+        for (const p of ["ghcr.io/chainfleet/", "service-layer:v0.9.0", "replace-me", "replace with", "example.com", "123456789012"]) assert.ok(!text.includes(p), `Pulumi.prod.yaml holds the placeholder ${p}`);
+        for (const key of Object.keys(PROD_SITE_VALUES).filter((k) => k !== "lottery.image")) {
+            assert.match(text, new RegExp(`# ${reEscape(key.split(".").pop()!)}: REQUIRED`), `${key} is not marked REQUIRED in the stack file`);
+            const found = problems("prod", { [key]: undefined });
+            assert.ok(found.some((m) => m.includes(`chainfleet:${key}`)), `${key} unset: ${JSON.stringify(found)}`);
+        }
     });
 
     it("checks rules that span keys", () => {

@@ -4,6 +4,7 @@ import { strict as assert } from "assert";
 import { allSystemsPlan, byName, defaultPlan, dependsOnTransitively, DEV_ALL_SYSTEMS, Graph, ofType, planStack, PlannedResource } from "./harness/graph";
 import { kubeObjectOf, validateKube } from "./util/kube";
 import { violations } from "../policy/rules";
+import { PROD_SITE_VALUES } from "./harness/prodSiteValues";
 
 const kubeResources = (g: Graph) => g.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
 const named = (g: Graph, type: string, prefix: string): PlannedResource => {
@@ -35,7 +36,7 @@ describe("Kubernetes objects in the prod graph", () => {
         const spec = d.inputs.spec as { replicas: number; template: { metadata: { annotations: Record<string, string> }; spec: { topologySpreadConstraints: unknown[]; containers: Record<string, unknown>[] } } };
         const c = spec.template.spec.containers[0] as { image: string; envFrom: { secretRef: { name: string } }[]; readinessProbe: { httpGet: { path: string; port: number } }; resources: unknown };
         assert.equal(spec.replicas, 2);
-        assert.equal(c.image, "ghcr.io/r3e-network/service-layer:v0.9.0");
+        assert.equal(c.image, PROD_SITE_VALUES["neo.image"], "the operator's image (the stack file leaves it to them)");
         assert.deepEqual(c.readinessProbe.httpGet, { path: "/healthz", port: 8080 });
         assert.deepEqual(c.resources, { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } });
         assert.equal(spec.template.spec.topologySpreadConstraints.length, 1);

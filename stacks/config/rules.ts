@@ -3,7 +3,7 @@
 // even when single keys failed (on the config with those keys unset).
 import * as fs from "fs";
 import { parseCpuMillis, parseMemoryBytes } from "./grammar";
-import { isPlaceholderImage, NS, PlainConfig } from "./schema";
+import { NS, placeholderImageWhy, PlainConfig } from "./schema";
 import { enclaveRpcProblems, validateEnclave } from "../rules";
 import { hostMemoryProblems, hostPortProblems, ottochainShape, prodHostPorts } from "../placement";
 import { artifactProblems } from "../../components/systems/ottochain/artifacts";
@@ -140,12 +140,19 @@ function lotteryRules(c: PlainConfig): string[] {
     return [...validateEnclave(lotteryForm(c), c.lottery.enclave, c.topology), ...enclaveRpcProblems(lotteryForm(c), c.lottery.rpcUrl)];
 }
 
-/** Dev: no placeholder image for a system that is on (nothing is published under ghcr.io/chainfleet/). */
+/**
+ * No image nobody publishes for a system that is on and pulls it: dev's SCITT, Wealth Wars and
+ * lottery containers; in prod also Neo, and the lottery when it runs on Kubernetes (the enclave
+ * form runs an EIF). Dev's Neo default is such an image still (#22: built from its source).
+ */
 function placeholderImageRules(c: PlainConfig): string[] {
-    return (["scitt", "wealthwars", "lottery"] as const).flatMap((key) => {
+    const pulled = (key: "scitt" | "wealthwars" | "lottery" | "neo") =>
+        c[key].enabled && (key !== "neo" || c.topology === "prod") && (key !== "lottery" || c.topology === "dev" || lotteryForm(c) === "kubernetes");
+    return (["scitt", "wealthwars", "lottery", "neo"] as const).flatMap((key) => {
         const image = c[key].image;
-        return c.topology === "dev" && c[key].enabled && image !== undefined && isPlaceholderImage(image)
-            ? [`${NS}:${key}.image must be an image that exists when ${NS}:${key}.enabled is true (got "${image}", a placeholder: nothing is published under ghcr.io/chainfleet/): set ${NS}:${key}.image to your pinned image, or ${NS}:${key}.enabled to false`]
+        const why = image === undefined ? undefined : placeholderImageWhy(image);
+        return pulled(key) && why !== undefined
+            ? [`${NS}:${key}.image must be an image that exists when ${NS}:${key}.enabled is true (got "${image}", a placeholder: ${why}): set ${NS}:${key}.image to your pinned image, or ${NS}:${key}.enabled to false`]
             : [];
     });
 }

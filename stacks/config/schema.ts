@@ -522,9 +522,15 @@ export function devDataDir(): string {
     return path.join(os.homedir(), ".chainfleet", "dev");
 }
 
-/** Images under ghcr.io/chainfleet/ are placeholders: chainfleet publishes no images there. */
-export function isPlaceholderImage(image: string): boolean {
-    return image.startsWith("ghcr.io/chainfleet/");
+/**
+ * Images nobody publishes: chainfleet publishes none under ghcr.io/chainfleet/, and r3e-network
+ * publishes no service-layer image (its CI builds with push: false; docs/upstream/service-layer.md).
+ * Why an image is one of those, or undefined.
+ */
+export function placeholderImageWhy(image: string): string | undefined {
+    if (image.startsWith("ghcr.io/chainfleet/")) return "nothing is published under ghcr.io/chainfleet/";
+    if (image.startsWith("ghcr.io/r3e-network/service-layer:")) return "r3e-network publishes no service-layer image; build it from its docker/Dockerfile.service";
+    return undefined;
 }
 
 export type PlainConfig = z.infer<typeof configSchema>;

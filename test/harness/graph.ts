@@ -5,6 +5,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { withOfflineSource } from "./offlineSources";
 import { playOfflineArtifacts } from "./offlineArtifacts";
+import { setPath } from "./paths";
+import { playProdSiteValues } from "./prodSiteValues";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as settingsTyped from "@pulumi/pulumi/runtime/settings";
 import { specialSigKey, specialSecretSig, specialResourceSig, unknownValue } from "@pulumi/pulumi/runtime/rpc";
@@ -179,16 +181,7 @@ function purgeProjectModules(): void {
     }
 }
 
-/** Sets a dotted path ("a.b.c") in a nested object, creating objects on the way. */
-export function setPath(obj: Record<string, unknown>, dotted: string, value: unknown): void {
-    const parts = dotted.split(".");
-    let cur = obj;
-    for (const p of parts.slice(0, -1)) {
-        if (cur[p] === null || typeof cur[p] !== "object") cur[p] = {};
-        cur = cur[p] as Record<string, unknown>;
-    }
-    cur[parts[parts.length - 1]] = value;
-}
+export { setPath } from "./paths";
 
 /**
  * Builds the config map the program will see: the stack file, the overrides (dotted paths under
@@ -214,7 +207,9 @@ export function buildConfig(stack: StackName, overrides: Overrides = {}, secrets
     // offline false: the values as the user gave them, to check their rules (scripts/plan.ts).
     if (offline && values["chainfleet:scitt"] !== undefined) values["chainfleet:scitt"] = withOfflineSource(values["chainfleet:scitt"]);
     if (offline && values["chainfleet:ottochain"] !== undefined) values["chainfleet:ottochain"] = withOfflineSource(values["chainfleet:ottochain"], values["chainfleet:topology"] === "dev");
-    // The deployer's local artifacts the prod stack file names, where this machine has none.
+    // What the prod stack file leaves to the operator, played by test values (after the overrides,
+    // which may unset one to try its rule); then the local artifacts it names, where this machine has none.
+    const siteValuesPlayed = playProdSiteValues(values);
     const artifactPlays = playOfflineArtifacts(values, ROOT);
     const config: Record<string, string> = {};
     for (const [k, v] of Object.entries(values)) {
@@ -226,7 +221,7 @@ export function buildConfig(stack: StackName, overrides: Overrides = {}, secrets
         config[`chainfleet:${k}`] = v;
         secretKeys.push(`chainfleet:${k}`);
     }
-    return { config, secretKeys, artifactPlays };
+    return { config, secretKeys, artifactPlays, siteValuesPlayed };
 }
 
 /** A built config as the loader reads it: the map, which of its keys are secret, the stack's name. */
