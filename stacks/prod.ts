@@ -14,6 +14,7 @@ import { MetagraphMonitoring } from "../components/systems/ottochain/monitoring"
 import { VolumeSnapshots } from "../components/platform/snapshots";
 import { DockerHost } from "../components/platform/host";
 import { ClusterRoute, Network } from "../components/platform/network";
+import { dockerConfigJson } from "../components/platform/kubeSpec";
 import { PostgresDatabase } from "../components/platform/postgres";
 import { ScittLedger } from "../components/systems/scitt/scitt";
 import { scittBuildVersion } from "./gitSources";
@@ -50,7 +51,7 @@ export function deployProd(c: ChainfleetConfig): Outputs {
                 vpcId: net.vpcId, subnetId: net.privateSubnetIds[az], availabilityZone: net.azs[az],
                 instanceType: label === SCITT_HOST ? scittInstanceType(c) : c.hosts.instanceType,
                 amdSevSnp: label === SCITT_HOST && c.scitt.platform === "snp", sshUser: c.hosts.sshUser, sshPublicKey: c.hosts.sshPublicKey!,
-                label, access: deployer!.access, sshIngress: deployer!.sshIngress, publicIp: c.hosts.publicIp,
+                label, access: deployer!.access, sshIngress: deployer!.sshIngress, publicIp: c.hosts.publicIp, registryAuth: registryLogin(c),
                 dataVolumeGiB: c.hosts.dataVolumeGiB, retainData: c.retainData, restoreSnapshotId: c.hosts.restore[label],
                 ingress: ranges.map((r) => ({
                     fromPort: r.fromPort, toPort: r.toPort, protocol: "tcp" as const, description: r.owner,
@@ -77,7 +78,7 @@ export function deployProd(c: ChainfleetConfig): Outputs {
     }
 
     const needsCluster = c.wealthwars.enabled || c.neo.enabled || (c.lottery.enabled && lotteryForm(c) === "kubernetes");
-    let kube: { provider: k8s.Provider; namespace: string; after: pulumi.Resource[] } | undefined;
+    let kube: { provider: k8s.Provider; namespace: string; after: pulumi.Resource[]; imagePullSecret?: string } | undefined;
     if (needsCluster) {
         const provider = new k8s.Provider("cluster", { context: c.kubernetes.context, enableServerSideApply: true });
         const ns = new k8s.core.v1.Namespace("namespace", {
@@ -88,6 +89,16 @@ export function deployProd(c: ChainfleetConfig): Outputs {
             },
         }, { provider });
         kube = { provider, namespace: c.kubernetes.namespace, after: [ns] };
+        const login = registryLogin(c);
+        if (login) {
+            // One pull secret in the namespace for every pod (the password only in the Secret, as a Pulumi secret).
+            const pull = new k8s.core.v1.Secret("registry-pull", {
+                metadata: { name: REGISTRY_PULL_SECRET, namespace: c.kubernetes.namespace },
+                type: "kubernetes.io/dockerconfigjson",
+                stringData: { ".dockerconfigjson": pulumi.secret(pulumi.output(login.password).apply((p) => dockerConfigJson(login.address, login.username, p))) },
+            }, { provider, dependsOn: [ns] });
+            kube = { ...kube, after: [ns, pull], imagePullSecret: REGISTRY_PULL_SECRET };
+        }
     }
     const rds = (name: string, database: string, d: ChainfleetConfig["wealthwars"]["database"]) => new PostgresDatabase(name, {
         // The cluster reaches RDS from its own CIDRs or security group (kubernetes.clusterCidrs / .clusterSecurityGroupId).
@@ -180,4 +191,14 @@ function clusterRouteOf(c: ChainfleetConfig): ClusterRoute | undefined {
     if (r.via === "peering") return { via: "peering", cidrs, vpcId: r.vpcId!, routeTableIds: r.routeTableIds };
     if (r.via === "transitGateway") return { via: "transitGateway", cidrs, transitGatewayId: r.transitGatewayId! };
     return undefined;
+}
+
+/** The Kubernetes Secret the pods pull with when chainfleet:registry is set. */
+const REGISTRY_PULL_SECRET = "chainfleet-registry";
+
+/** chainfleet:registry with its secret password (the rules made sure both are there), or undefined. */
+function registryLogin(c: ChainfleetConfig): { address: string; username: string; password: pulumi.Output<string> } | undefined {
+    const r = c.registry;
+    if (r.server === undefined || r.username === undefined || c.secrets.registryPassword === undefined) return undefined;
+    return { address: r.server, username: r.username, password: c.secrets.registryPassword };
 }

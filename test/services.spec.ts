@@ -1,7 +1,8 @@
 // Neo service layer and Wealth Wars backend: Kubernetes objects against the schemas and the
 // restricted rules, migrations before rollouts, and the dev containers.
 import { strict as assert } from "assert";
-import { allSystemsPlan, byName, defaultPlan, dependsOnTransitively, DEV_ALL_SYSTEMS, Graph, ofType, planStack, PlannedResource } from "./harness/graph";
+import { allSystemsPlan, byName, defaultPlan, dependsOnTransitively, DEV_ALL_SYSTEMS, FAKE_PROD_SECRETS, Graph, ofType, planStack, PlannedResource } from "./harness/graph";
+import { expectProblem, problems } from "./harness/configLoad";
 import { kubeObjectOf, validateKube } from "./util/kube";
 import { violations } from "../policy/rules";
 import { PROD_SITE_VALUES } from "./harness/prodSiteValues";
@@ -140,5 +141,42 @@ describe("prod Kubernetes: no first-up await deadlock", () => {
             const dep = byName(prod, svc.name.replace(/-service$/, "-deployment"));
             assert.ok(dependsOnTransitively(prod, svc, dep), `${svc.name} would await endpoints before ${dep.name} exists`);
         }
+    });
+});
+
+describe("a private registry (prod)", function () {
+    this.timeout(60_000);
+
+    it("the Docker hosts log in for their pulls and every pod pulls with one pull secret; the password stays a secret", async () => {
+        const token = "fake-registry-token-for-plan";
+        const g = await planStack("prod", { "registry.server": "123456789012.dkr.ecr.eu-west-1.amazonaws.com", "registry.username": "AWS" }, { ...FAKE_PROD_SECRETS, registryPassword: token });
+        const providers = ofType(g, "pulumi:providers:docker").filter((p) => String(p.name).startsWith("host-"));
+        assert.ok(providers.length >= 3);
+        for (const p of providers) {
+            // Provider inputs reach the engine JSON-encoded, as provider config does.
+            const auth = typeof p.inputs.registryAuth === "string" ? JSON.parse(p.inputs.registryAuth) : p.inputs.registryAuth;
+            assert.deepEqual(auth, [{ address: "123456789012.dkr.ecr.eu-west-1.amazonaws.com", username: "AWS", password: token }], p.name);
+            assert.ok(p.secretPaths.some((s) => s.startsWith("registryAuth")), `${p.name}: the password is not a secret`);
+        }
+        const pull = byName(g, "registry-pull");
+        assert.equal(pull.inputs.type, "kubernetes.io/dockerconfigjson");
+        assert.ok(pull.secretPaths.some((s) => s.startsWith("stringData")));
+        const auths = JSON.parse(String((pull.inputs.stringData as Record<string, string>)[".dockerconfigjson"])).auths;
+        assert.equal(auths["123456789012.dkr.ecr.eu-west-1.amazonaws.com"].auth, Buffer.from(`AWS:${token}`).toString("base64"));
+        for (const d of ofType(g, "kubernetes:apps/v1:Deployment")) {
+            const spec = (d.inputs.spec as { template: { spec: { imagePullSecrets?: { name: string }[] } } }).template.spec;
+            assert.deepEqual(spec.imagePullSecrets, [{ name: "chainfleet-registry" }], d.name);
+        }
+        // Without one: no login, no pull secret.
+        const plain = await defaultPlan("prod");
+        assert.ok(ofType(plain, "pulumi:providers:docker").every((p) => p.inputs.registryAuth === undefined));
+        assert.equal(plain.resources.filter((r) => r.name === "registry-pull").length, 0);
+    });
+
+    it("server and user together, a password secret, prod only", () => {
+        expectProblem(problems("prod", { "registry.server": "ghcr.io" }), 'chainfleet:registry.server and chainfleet:registry.username must be set together (got server "ghcr.io", username nothing)');
+        expectProblem(problems("prod", { "registry.server": "ghcr.io", "registry.username": "ci" }), /^chainfleet:registryPassword \(password or token of chainfleet:registry\.username at chainfleet:registry\.server\) is required: run `pulumi config set/);
+        expectProblem(problems("dev", { "registry.server": "ghcr.io", "registry.username": "ci" }), /^chainfleet:registry\.server is used in prod only: dev pulls with this machine's own docker login \(got "ghcr\.io"\)$/);
+        expectProblem(problems("prod", { "registry.server": "https://ghcr.io" }), /^chainfleet:registry\.server must be a registry host name, optionally :port/);
     });
 });

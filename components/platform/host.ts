@@ -57,6 +57,8 @@ export interface Ec2HostArgs {
      * the host commands and the Docker provider. Resolves only once the key file is written.
      */
     access: pulumi.Input<SshAccess>;
+    /** A private registry the Docker provider logs in to for its pulls (chainfleet:registry, the password a secret). */
+    registryAuth?: { address: string; username: string; password: pulumi.Input<string> };
     /** Who may reach port 22 (see SshIngress). */
     sshIngress: SshIngress;
     /** Ports the placed services publish. */
@@ -178,6 +180,8 @@ export class DockerHost extends pulumi.ComponentResource {
             this.provider = new docker.Provider(`${name}-docker`, {
                 host: pulumi.all([e.access, target]).apply(([a, t]) => dockerSshUrl(a, e.sshUser, t)),
                 sshOpts: pulumi.output(e.access).apply((a) => sshOptions(a, e.label)),
+                // The provider logs in to the private registry for its pulls (kreuzwerker registry_auth).
+                registryAuth: e.registryAuth ? [{ address: e.registryAuth.address, username: e.registryAuth.username, password: e.registryAuth.password }] : undefined,
             }, { parent: this, dependsOn: [this.ready] });
         }
         this.registerOutputs({ address: this.address, dataDir: this.dataDir });

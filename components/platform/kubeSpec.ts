@@ -37,6 +37,8 @@ export interface KubeServiceSpec {
     /** Extra args of the container. */
     args?: string[];
     command?: string[];
+    /** Name of a kubernetes.io/dockerconfigjson Secret the pods pull their image with (a private registry). */
+    imagePullSecret?: string;
     /** Why a single replica is right (e.g. a stateless operator that must not race); recorded as an annotation. */
     singleReplicaReason?: string;
 }
@@ -81,6 +83,7 @@ export function podTemplate(s: KubeServiceSpec, overrides: { command?: string[];
             securityContext: sec.pod,
             automountServiceAccountToken: false,
             restartPolicy: overrides.restartPolicy,
+            imagePullSecrets: s.imagePullSecret ? [{ name: s.imagePullSecret }] : undefined,
             topologySpreadConstraints: overrides.probes
                 ? [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: labelsOf(s.app) } }]
                 : undefined,
@@ -226,4 +229,9 @@ export function ingressObject(s: KubeServiceSpec, i: IngressSpec) {
 
 export function secretMetadata(s: KubeServiceSpec) {
     return { name: s.secretName, namespace: s.namespace, labels: labelsOf(s.app) };
+}
+
+/** The .dockerconfigjson of a registry login (kubernetes.io/dockerconfigjson; auth = base64 "user:password"). */
+export function dockerConfigJson(server: string, username: string, password: string): string {
+    return JSON.stringify({ auths: { [server]: { username, password, auth: Buffer.from(`${username}:${password}`).toString("base64") } } });
 }

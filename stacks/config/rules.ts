@@ -157,11 +157,23 @@ function placeholderImageRules(c: PlainConfig): string[] {
     });
 }
 
+/** The private registry: server and user together, prod only. */
+function registryRules(c: PlainConfig): string[] {
+    const r = c.registry;
+    if (r.server === undefined && r.username === undefined) return [];
+    if (c.topology === "dev") {
+        return (["server", "username"] as const).filter((k) => r[k] !== undefined)
+            .map((k) => `${NS}:registry.${k} is used in prod only: dev pulls with this machine's own docker login (got ${show(r[k])})`);
+    }
+    if (r.server === undefined || r.username === undefined) return [`${NS}:registry.server and ${NS}:registry.username must be set together (got server ${show(r.server)}, username ${show(r.username)})`];
+    return [];
+}
+
 /** Every rule that spans keys, each registered once, in the order its problems are reported. */
 export const CROSS_RULES: ((c: PlainConfig) => string[])[] = [
     scittRules, ottochainRules, neoRules, hostRules,
     accessProblems, networkProblems, (c) => restoreProblems(c, [...prodHostPorts(c).keys()]), gitSourceProblems,
-    lotteryRules, hostPortProblems, hostMemoryProblems, monitoringProblems, placeholderImageRules,
+    lotteryRules, hostPortProblems, hostMemoryProblems, monitoringProblems, placeholderImageRules, registryRules,
 ];
 
 export function crossRules(c: PlainConfig): string[] {

@@ -420,6 +420,18 @@ const lottery = section({
 });
 
 /** Prod alarms of the metagraph (components/systems/ottochain/monitoring.ts): CloudWatch metrics from each metagraph host, alarms to SNS. */
+/**
+ * Prod: the private registry the images are pulled from, with the secret registryPassword. The
+ * Docker hosts' providers log in to it (registryAuth) and the Kubernetes pods pull with an image
+ * pull secret made from it. Dev pulls with this machine's own `docker login`.
+ */
+const registry = section({
+    /** Registry host, optionally with a port (e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com, ghcr.io). */
+    server: text().regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/, { error: "a registry host name, optionally :port (no scheme, no path)" }).optional(),
+    /** User name at the registry (the password is the secret chainfleet:registryPassword). */
+    username: text().regex(/^[\w.@+-]{1,128}$/, { error: "a user name of letters, digits, . _ @ + -" }).optional(),
+});
+
 const monitoring = section({
     /** SNS topic ARN the alarms notify (required in prod when chainfleet:ottochain.enabled). */
     alarmTopicArn: text().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, { error: "an SNS topic ARN like arn:aws:sns:eu-west-1:123456789012:chainfleet-alarms" }).optional(),
@@ -496,6 +508,7 @@ export const configSchema = z.strictObject({
     lottery,
     neo,
     monitoring,
+    registry,
     /** Checks of this machine before any resource (dev): strict fails, warn only warns, off skips (default: stacks/preflight.ts preflightMode). */
     preflight: oneOf(["strict", "warn", "off"]).optional(),
 }).overwrite((c) => ({
@@ -551,6 +564,10 @@ export interface SecretSpec {
 
 const prod = (c: PlainConfig) => c.topology === "prod";
 export const SECRETS: SecretSpec[] = [
+    {
+        key: "registryPassword", what: "password or token of chainfleet:registry.username at chainfleet:registry.server",
+        required: (c) => prod(c) && c.registry.server !== undefined, example: "<your registry token>",
+    },
     {
         key: "sshPrivateKey", what: "OpenSSH private key of the prod Docker hosts",
         required: (c) => prod(c) && (c.scitt.enabled || c.ottochain.enabled),

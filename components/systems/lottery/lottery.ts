@@ -41,7 +41,9 @@ export type LotteryArgs = Common & (
     | { form: "container"; host: DockerHost; bindAddress: string;
         /** Tool the container health check runs inside the image (see HEALTH_PROBES). */
         healthProbe: HealthProbe; }
-    | { form: "kubernetes"; provider: k8s.Provider; namespace: string; ingressNamespace: string; after?: pulumi.Resource[] }
+    | { form: "kubernetes"; provider: k8s.Provider; namespace: string; ingressNamespace: string; after?: pulumi.Resource[];
+        /** Image pull secret of a private registry (kubeSpec imagePullSecret). */
+        imagePullSecret?: string }
     | { form: "enclave"; enclave: Omit<EnclaveRun, "name" | "servicePort" | "rpcHost" | "region" | "ciphertextParameter" | "appEnv">; vpcId: pulumi.Input<string>; subnetId: pulumi.Input<string>; instanceType: string; allowedCidrs: string[];
         /** Keep the KMS key on replacement and destroy (retainOnDelete, default true): a destroy leaves it, never refused; false lets destroy schedule its deletion (30-day window). */
         retainKey?: boolean }
@@ -86,7 +88,7 @@ export class LotteryOperator extends pulumi.ComponentResource {
             this.hints = pulumi.output({ logs: "docker logs -f enclave-lottery", health: `curl -s http://${args.bindAddress}:${args.port}/health` });
         } else if (args.form === "kubernetes") {
             const svc = new KubeService(name, {
-                provider: args.provider, app: "enclave-lottery", namespace: args.namespace, image: args.image, port: args.port,
+                provider: args.provider, app: "enclave-lottery", namespace: args.namespace, image: args.image, port: args.port, imagePullSecret: args.imagePullSecret,
                 servicePort: 80, replicas: 1, env, secretEnv: { BLOCKCHAIN_OPERATOR_PRIVATE_KEY: args.operatorKey }, probePath: "/health",
                 resources: { requestCpu: "100m", requestMemory: "256Mi", limitCpu: "1", limitMemory: "512Mi" },
                 readOnlyRootFs: true, runAsUser: 1000, allowFromNamespaces: [args.ingressNamespace], pdb: false, after: args.after,

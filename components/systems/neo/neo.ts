@@ -34,6 +34,8 @@ export type NeoArgs = Common & (
         allowFromNamespaces: string[];
         /** Resources the Kubernetes objects wait for (the namespace). */
         after?: pulumi.Resource[];
+        /** Image pull secret of a private registry (kubeSpec imagePullSecret). */
+        imagePullSecret?: string;
     }
 );
 
@@ -80,6 +82,7 @@ export class NeoServiceLayer extends pulumi.ComponentResource {
                 provider: args.provider,
                 app: "neo-service-layer",
                 namespace: args.namespace,
+                imagePullSecret: args.imagePullSecret,
                 image: args.image,
                 port: args.port,
                 servicePort: 80,

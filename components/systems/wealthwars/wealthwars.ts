@@ -51,6 +51,8 @@ export interface WealthWarsKubeArgs extends WealthWarsCommon {
     ingressNamespace: string;
     /** Resources the Kubernetes objects wait for (the namespace). */
     after?: pulumi.Resource[];
+    /** Image pull secret of a private registry (kubeSpec imagePullSecret). */
+    imagePullSecret?: string;
 }
 
 export type WealthWarsArgs = WealthWarsDockerArgs | WealthWarsKubeArgs;
@@ -114,6 +116,7 @@ export class WealthWarsBackend extends pulumi.ComponentResource {
                 provider: args.provider,
                 app: "wealthwars-backend",
                 namespace: args.namespace,
+                imagePullSecret: args.imagePullSecret,
                 image: args.image,
                 port: args.port,
                 servicePort: 80,
