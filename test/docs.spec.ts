@@ -77,3 +77,29 @@ describe("figures that cannot go stale", function () {
         }
     });
 });
+
+describe("upstream contracts", () => {
+    const ROOT_DIR = path.join(__dirname, "..");
+    const IMAGES = path.join(__dirname, "e2e", "images");
+
+    it("every stand-in of an upstream names its contract page, and every page it names exists", () => {
+        const mustName: Record<string, string> = { scitt: "scitt-ccf-ledger.md", tessellation: "tessellation-ottochain.md", "http-service": "service-layer.md" };
+        for (const image of fs.readdirSync(IMAGES).filter((d) => fs.existsSync(path.join(IMAGES, d, "Dockerfile")))) {
+            const text = fs.readFileSync(path.join(IMAGES, image, "Dockerfile"), "utf8");
+            const named = [...text.matchAll(/docs\/upstream\/([\w.-]+\.md)/g)].map((m) => m[1]);
+            for (const page of named) assert.ok(fs.existsSync(path.join(ROOT_DIR, "docs", "upstream", page)), `${image} names docs/upstream/${page}, which does not exist`);
+            if (mustName[image]) assert.ok(named.includes(mustName[image]), `${image}'s header does not point at docs/upstream/${mustName[image]}`);
+        }
+    });
+
+    it("every contract page is listed in the index, and every row has a source and a check column", () => {
+        const dir = path.join(ROOT_DIR, "docs", "upstream");
+        const index = fs.readFileSync(path.join(dir, "README.md"), "utf8");
+        for (const page of fs.readdirSync(dir).filter((f) => f.endsWith(".md") && f !== "README.md")) {
+            assert.ok(index.includes(`(${page})`), `${page} is not in docs/upstream/README.md`);
+            const rows = fs.readFileSync(path.join(dir, page), "utf8").split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| ---") && !/^\| (we rely on|upstream says)/.test(l));
+            assert.ok(rows.length > 0, `${page} has no rows`);
+            for (const r of rows) assert.equal(r.split(" | ").length, 3, `${page}: a row without three columns: ${r.slice(0, 80)}`);
+        }
+    });
+});
