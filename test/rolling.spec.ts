@@ -263,12 +263,21 @@ describe("rolling L1 updates: the gates, run for real", () => {
         assert.equal(fs.existsSync(c.lock), false);
     });
 
-    it("a version change restarts the cluster together: Tessellation refuses joins across versions", async () => {
-        const c = cluster3("old", "2.8.1");
+    it("a Tessellation version change restarts the cluster together: the handshake refuses joins across Tessellation versions", async () => {
+        const c = cluster3("old", "2.8.1/0.1.0");
         fs.writeFileSync(c.lock, "cl1-2 other\n");
-        const t = await gate(c, turnOf(c, "cl1-1", "new", "3.3.2"));
+        const t = await gate(c, turnOf(c, "cl1-1", "new", "3.3.2/0.1.0"));
         assert.equal(t.status, 0, t.out);
-        assert.match(t.out, /from versions 2\.8\.1 to 3\.3\.2: nodes of different versions cannot join each other, so the cluster restarts together/);
+        assert.match(t.out, /from Tessellation 2\.8\.1 to 3\.3\.2: nodes of different Tessellation versions cannot join each other, so the cluster restarts together/);
+    });
+
+    it("a metagraph-only change rolls: the handshake does not compare the metagraph version, so the node waits for its turn", async () => {
+        const c = cluster3("old", "2.8.1/0.1.0");
+        fs.writeFileSync(c.lock, "cl1-2 new\n");
+        const t = await gate(c, turnOf(c, "cl1-1", "new", "2.8.1/0.2.0", 1));
+        assert.equal(t.status, 1, t.out);
+        assert.doesNotMatch(t.out, /restarts together/);
+        assert.match(t.out, /waiting for the turn of cl1-1: cl1-2 is restarting/);
     });
 
     it("waits while another node holds the turn or is not Ready, and fails naming it", async () => {

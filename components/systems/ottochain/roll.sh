@@ -11,11 +11,13 @@
 # - its joined gate (roll_joined), run after the new container: it waits until the node is Ready
 #   and listed by its peer, then gives the turn back.
 # No turn is taken when the node has no container yet (the first creation stays parallel), when
-# its container already runs this rollout, or when the Tessellation or metagraph version changes:
-# Tessellation refuses a join between nodes of different versions (node-shared Joining.scala
-# validateHandshake: VersionMismatch, MetagraphVersionMismatch), so a node of the new version could
-# never join the old cluster; the cluster then restarts together, after ML0, as the seed's
-# "Upgrading Tessellation: full restart" does. Nor when the genesis reset token changes (label
+# its container already runs this rollout, or when the Tessellation version changes: Tessellation
+# refuses a join between nodes of different Tessellation versions (node-shared Joining.scala
+# validateHandshake: VersionMismatch, a hash of the Tessellation version only), so a node of the
+# new version could never join the old cluster; the cluster then restarts together, after ML0, as
+# the seed's "Upgrading Tessellation: full restart" does. A metagraph-only change (same Tessellation
+# version) is not compared by the handshake, so it rolls, one node at a time
+# (docs/upstream/tessellation-ottochain.md). Nor when the genesis reset token changes (label
 # .reset): GL0 and ML0 start a new chain, so the whole metagraph restarts, as the seed's "Resetting
 # Genesis" does, and the cluster starts anew after ML0 (run-node.sh).
 #
@@ -95,9 +97,10 @@ roll_turn() {
     echo "roll: $node already runs rollout $rollout"
     return 0
   fi
+  # Labels hold "<tessellation>/<metagraph>"; the handshake compares the first part only.
   running_versions=$(roll_label "$container" versions || true)
-  if [ -n "$running_versions" ] && [ "$running_versions" != "$versions" ]; then
-    echo "roll: $node goes from versions $running_versions to $versions: nodes of different versions cannot join each other, so the cluster restarts together"
+  if [ -n "$running_versions" ] && [ "${running_versions%%/*}" != "${versions%%/*}" ]; then
+    echo "roll: $node goes from Tessellation ${running_versions%%/*} to ${versions%%/*}: nodes of different Tessellation versions cannot join each other, so the cluster restarts together"
     return 0
   fi
   running_reset=$(roll_label "$container" reset || true)

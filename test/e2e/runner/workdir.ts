@@ -13,6 +13,8 @@ import { METAGRAPH_JARS, metagraphJarsDir, TESSELLATION_JARS, tessellationJarsDi
 
 /** The versions the stand-in image holds (its Dockerfile's STANDIN_VERSIONS); the first is the one Pulumi.dev.yaml pins. */
 export const STANDIN_VERSIONS = ["2.8.1", "3.3.2"];
+/** The stand-in image's metagraph-only release (STANDIN_METAGRAPH_ONLY): new metagraph jars on STANDIN_VERSIONS[0]'s Tessellation. */
+export const STANDIN_METAGRAPH_ONLY = "2.8.1-m2";
 
 export const STANDINS = ["base", "postgres", "http-service", "http-service-nocurl", "tessellation", "scitt", "sbt"] as const;
 export type Standin = (typeof STANDINS)[number];
@@ -74,6 +76,10 @@ export async function prepareWorkdir(dir: string, tessellationImage: string | un
                     for (const j of jars) fs.copyFileSync(path.join(tmp, v, j), path.join(to, j));
                 }
             }
+            const only = path.join(tmp, "metagraph-only");
+            execFileSync("docker", ["cp", `${id}:/opt/standin/metagraph-only/${STANDIN_METAGRAPH_ONLY}/.`, only]);
+            fs.mkdirSync(metagraphJarsDir(w.jarsDir, STANDIN_METAGRAPH_ONLY), { recursive: true });
+            for (const j of METAGRAPH_JARS) fs.copyFileSync(path.join(only, j), path.join(metagraphJarsDir(w.jarsDir, STANDIN_METAGRAPH_ONLY), j));
         } finally {
             execFileSync("docker", ["rm", "-f", id], { stdio: "ignore" });
             fs.rmSync(tmp, { recursive: true, force: true });

@@ -67,8 +67,13 @@
  *   non-empty; a node with the wrong password or alias fails at start ("keystore password was
  *   incorrect"). The peer id (128 hex chars, like an uncompressed secp256k1 public key) and the DAG
  *   address are derived deterministically from the keystore contents.
- * - version in /node/info is the jar manifest's Implementation-Version (two builds = two versions);
- *   joining a peer of another version fails (Joining.scala VersionMismatch), as does another CL_APP_ENV.
+ * - version in /node/info is the Tessellation version: the manifest's Tessellation-Version (a
+ *   metagraph jar's SDK), else its Implementation-Version (Tessellation's own jars). Joining a peer of
+ *   another Tessellation version fails (Joining.scala validateHandshake: VersionMismatch compares a
+ *   hash of the Tessellation version only), as does another CL_APP_ENV; the metagraph version is not
+ *   compared (docs/upstream/tessellation-ottochain.md). Metagraph nodes (ml0, cl1, dl1) also answer
+ *   GET /metagraph/info with tessellationVersion and metagraphVersion (the Implementation-Version),
+ *   as MetagraphRoutes.scala does.
  * - SIGTERM/SIGINT: stops the servers and exits 0 within a second. Logs go to stdout.
  *
  * What it does NOT reproduce: no consensus, blocks, transactions, balances or rewards; no signatures
@@ -719,14 +724,24 @@ public final class TessellationStandin {
         }
     }
 
-    /** Implementation-Version of the jar's manifest. */
+    /** The Tessellation version: the manifest's Tessellation-Version, else its Implementation-Version. */
     static String version() {
+        String t = manifestAttribute("Tessellation-Version");
+        return t != null ? t : metagraphVersion();
+    }
+
+    /** Implementation-Version of the jar's manifest (a metagraph jar's own version). */
+    static String metagraphVersion() {
+        String v = manifestAttribute("Implementation-Version");
+        return v == null ? "0.0.0-standin" : v;
+    }
+
+    static String manifestAttribute(String name) {
         try (JarFile jar = new JarFile(jarPath().toFile())) {
             Manifest m = jar.getManifest();
-            String v = m == null ? null : m.getMainAttributes().getValue("Implementation-Version");
-            return v == null ? "0.0.0-standin" : v;
+            return m == null ? null : m.getMainAttributes().getValue(name);
         } catch (IOException e) {
-            return "0.0.0-standin";
+            return null;
         }
     }
 
@@ -786,6 +801,7 @@ public final class TessellationStandin {
         final int p2pPort;
         final int cliPort;
         final String version = version();
+        final String metagraphVersion = metagraphVersion();
         final String versionHash = hex(sha("SHA-256", version().getBytes(StandardCharsets.UTF_8)));
         final String jar = jarHash();
         final long stepMs = envMs("STANDIN_STEP_DELAY_MS", 700);
@@ -1321,6 +1337,9 @@ public final class TessellationStandin {
             if (m.equals("GET") && path.equals("/node/info")) {
                 send(ex, 200, Json.write(Json.obj("state", state, "session", session, "clusterSession", clusterSession, "version", version,
                     "host", host, "publicPort", (long) publicPort, "p2pPort", (long) p2pPort, "id", id)));
+            } else if (m.equals("GET") && path.equals("/metagraph/info") && !role.equals("gl0")) {
+                send(ex, 200, Json.write(Json.obj("state", state, "session", session, "clusterSession", clusterSession, "host", host,
+                    "publicPort", (long) publicPort, "p2pPort", (long) p2pPort, "id", id, "tessellationVersion", version, "metagraphVersion", metagraphVersion)));
             } else if (m.equals("GET") && path.equals("/node/state")) {
                 send(ex, 200, Json.str(state));
             } else if (m.equals("GET") && path.equals("/node/health")) {
