@@ -39,6 +39,8 @@ export function deployProd(c: ChainfleetConfig): Outputs {
     const prodHosts = [...prodHostPorts(c).entries()];
     // The deployer's path to the hosts (SSM, a bastion, a jump host or direct): one for commands and Docker.
     const deployer = prodHosts.length > 0 ? deployerAccess(c, pulumi.getStack(), net, must(c, "sshPrivateKey")) : undefined;
+    // The private registry, if any: the Docker hosts log in to it, the pods pull with a Secret of it.
+    const login = registryLogin(c);
 
     // Docker hosts: one per placement label, each opening only its services' port ranges.
     const hosts: Record<string, DockerHost> = {};
@@ -51,7 +53,7 @@ export function deployProd(c: ChainfleetConfig): Outputs {
                 vpcId: net.vpcId, subnetId: net.privateSubnetIds[az], availabilityZone: net.azs[az],
                 instanceType: label === SCITT_HOST ? scittInstanceType(c) : c.hosts.instanceType,
                 amdSevSnp: label === SCITT_HOST && c.scitt.platform === "snp", sshUser: c.hosts.sshUser, sshPublicKey: c.hosts.sshPublicKey!,
-                label, access: deployer!.access, sshIngress: deployer!.sshIngress, publicIp: c.hosts.publicIp, registryAuth: registryLogin(c),
+                label, access: deployer!.access, sshIngress: deployer!.sshIngress, publicIp: c.hosts.publicIp, registryAuth: login,
                 dataVolumeGiB: c.hosts.dataVolumeGiB, retainData: c.retainData, restoreSnapshotId: c.hosts.restore[label],
                 ingress: ranges.map((r) => ({
                     fromPort: r.fromPort, toPort: r.toPort, protocol: "tcp" as const, description: r.owner,
@@ -89,7 +91,6 @@ export function deployProd(c: ChainfleetConfig): Outputs {
             },
         }, { provider });
         kube = { provider, namespace: c.kubernetes.namespace, after: [ns] };
-        const login = registryLogin(c);
         if (login) {
             // One pull secret in the namespace for every pod (the password only in the Secret, as a Pulumi secret).
             const pull = new k8s.core.v1.Secret("registry-pull", {

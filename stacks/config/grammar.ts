@@ -67,6 +67,10 @@ export const posixUser = () =>
 /** Any string (for optional free-form values). */
 export const text = () => z.string({ error: "a string" });
 
+/** An AWS resource id: "<prefix>-" and 8 to 17 lowercase hex digits (vpc-…, subnet-…, sg-…); `what` names it ("a VPC id"). */
+export const awsId = (prefix: string, what: string) =>
+    text().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), { error: `${what} like ${prefix}-0abc12345def67890` });
+
 /** One of the given strings. */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
     return z.enum(values, { error: `one of ${values.map((v) => `"${v}"`).join(", ")}` });

@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { absolutePath, bool, isAbsolutePath, PATH_RULE, cidr, cpuQuantity, cpus, dnsLabel, dnsSubdomain, hostName, ingressHost, instanceType, int, localPath, memoryQuantity, ipv4, num, oneOf, pinnedImage, port, posixUser, rdsClass, relativePath, section, singleLine, sshPublicKey, sshPublicKeyProblem, str, text, url } from "./grammar";
+import { absolutePath, awsId, bool, isAbsolutePath, PATH_RULE, cidr, cpuQuantity, cpus, dnsLabel, dnsSubdomain, hostName, ingressHost, instanceType, int, localPath, memoryQuantity, ipv4, num, oneOf, pinnedImage, port, posixUser, rdsClass, relativePath, section, singleLine, sshPublicKey, sshPublicKeyProblem, str, text, url } from "./grammar";
 import { decodeEncryptionKey } from "../rules";
 import { HEALTH_PROBES, HealthProbe } from "../../components/platform/containerSpec";
 import { ACCESS_MODES, parseJumpHost } from "../../components/platform/sshAccess";
@@ -93,11 +93,11 @@ const network = section({
     /** "create" a VPC for chainfleet, or deploy into an "existing" one (e.g. the Kubernetes cluster's). */
     mode: oneOf(["create", "existing"]).default("create"),
     /** mode existing: the VPC (vpc-…). */
-    vpcId: text().regex(/^vpc-[0-9a-f]{8,17}$/, { error: "a VPC id like vpc-0abc12345def67890" }).optional(),
+    vpcId: awsId("vpc", "a VPC id").optional(),
     /** mode existing: private subnets of the hosts and RDS (≥ 2, in different AZs). */
-    privateSubnetIds: z.array(text().regex(/^subnet-[0-9a-f]{8,17}$/, { error: "a subnet id like subnet-0abc12345def67890" }), { error: "a list of subnet ids" }).default([]),
+    privateSubnetIds: z.array(awsId("subnet", "a subnet id"), { error: "a list of subnet ids" }).default([]),
     /** mode existing: public subnets (the bastion's, with hosts.access.mode bastion). */
-    publicSubnetIds: z.array(text().regex(/^subnet-[0-9a-f]{8,17}$/, { error: "a subnet id like subnet-0abc12345def67890" }), { error: "a list of subnet ids" }).default([]),
+    publicSubnetIds: z.array(awsId("subnet", "a subnet id"), { error: "a list of subnet ids" }).default([]),
     /** VPC CIDR (prod): of the VPC to create, or (mode existing) the existing VPC's own, checked against it. */
     cidr: cidr().default("10.40.0.0/16"),
     /** Availability zones to span (≥ 2 for RDS Multi-AZ). */
@@ -111,9 +111,9 @@ const network = section({
      */
     clusterRoute: section({
         via: oneOf(["peering", "transitGateway"]).optional(),
-        vpcId: text().regex(/^vpc-[0-9a-f]{8,17}$/, { error: "a VPC id like vpc-0abc12345def67890" }).optional(),
-        routeTableIds: z.array(text().regex(/^rtb-[0-9a-f]{8,17}$/, { error: "a route table id like rtb-0abc12345def67890" }), { error: "a list of route table ids" }).default([]),
-        transitGatewayId: text().regex(/^tgw-[0-9a-f]{8,17}$/, { error: "a transit gateway id like tgw-0abc12345def67890" }).optional(),
+        vpcId: awsId("vpc", "a VPC id").optional(),
+        routeTableIds: z.array(awsId("rtb", "a route table id"), { error: "a list of route table ids" }).default([]),
+        transitGatewayId: awsId("tgw", "a transit gateway id").optional(),
     }),
 });
 
@@ -127,7 +127,7 @@ const kubernetes = section({
     /** CIDRs the cluster's pods reach RDS from (its pod or node CIDRs), added to the VPC's own CIDR. */
     clusterCidrs: z.array(cidr(), { error: "a list of IPv4 CIDRs" }).default([]),
     /** The cluster's node or pod security group (sg-…), admitted to RDS (same or peered VPC). */
-    clusterSecurityGroupId: text().regex(/^sg-[0-9a-f]{8,17}$/, { error: "a security group id like sg-0abc12345def67890" }).optional(),
+    clusterSecurityGroupId: awsId("sg", "a security group id").optional(),
 });
 
 /** A directory on the hosts: an absolute path, or "" for ottochainDirDefault. */
@@ -419,7 +419,6 @@ const lottery = section({
     }),
 });
 
-/** Prod alarms of the metagraph (components/systems/ottochain/monitoring.ts): CloudWatch metrics from each metagraph host, alarms to SNS. */
 /**
  * Prod: the private registry the images are pulled from, with the secret registryPassword. The
  * Docker hosts' providers log in to it (registryAuth) and the Kubernetes pods pull with an image
@@ -432,6 +431,7 @@ const registry = section({
     username: text().regex(/^[\w.@+-]{1,128}$/, { error: "a user name of letters, digits, . _ @ + -" }).optional(),
 });
 
+/** Prod alarms of the metagraph (components/systems/ottochain/monitoring.ts): CloudWatch metrics from each metagraph host, alarms to SNS. */
 const monitoring = section({
     /** SNS topic ARN the alarms notify (required in prod when chainfleet:ottochain.enabled). */
     alarmTopicArn: text().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, { error: "an SNS topic ARN like arn:aws:sns:eu-west-1:123456789012:chainfleet-alarms" }).optional(),

@@ -10,12 +10,11 @@
 // - chainfleet:scitt.attestationConfigSource: a JSON object naming itself a stand-in (its layout is
 //   not CCF's SNP attestation config; only its copy to the host is planned).
 // A path the user gave that exists, or any other path, is left alone, so the rules still judge it.
-import { createHash } from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { METAGRAPH_JARS, TESSELLATION_JARS } from "../../components/systems/ottochain/artifacts";
 import { configSchema } from "../../stacks/config/schema";
+import { contentDir } from "./contentDir";
 
 /** The paths Pulumi.prod.yaml documents for the deployer's local artifacts, by key. */
 export const DOCUMENTED_ARTIFACTS = {
@@ -27,20 +26,14 @@ type ArtifactKey = keyof typeof DOCUMENTED_ARTIFACTS;
 
 const GENESIS_FIXTURES = path.join(__dirname, "..", "fixtures", "ottochain", "genesis");
 
-/** Writes files (relative path → content) into a directory keyed by their content; returns it. */
-function contentDir(files: Record<string, string>): string {
-    const key = createHash("sha256").update(JSON.stringify(files)).digest("hex").slice(0, 16);
-    const final = path.join(os.tmpdir(), "chainfleet-offline-artifacts", key);
-    if (fs.existsSync(final)) return final;
-    fs.mkdirSync(path.dirname(final), { recursive: true });
-    const dir = fs.mkdtempSync(`${final}.partial-`);
-    for (const [rel, content] of Object.entries(files)) {
-        fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-        fs.writeFileSync(path.join(dir, rel), content);
-    }
-    // Whole or not at all; when another process made it meanwhile, theirs holds the same files.
-    try { fs.renameSync(dir, final); } catch { fs.rmSync(dir, { recursive: true, force: true }); }
-    return final;
+/** A directory holding these files (relative path → content), one per content (contentDir). */
+function filesDir(files: Record<string, string>): string {
+    return contentDir("chainfleet-offline-artifacts", files, (dir) => {
+        for (const [rel, text] of Object.entries(files)) {
+            fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+            fs.writeFileSync(path.join(dir, rel), text);
+        }
+    });
 }
 
 function standIn(key: ArtifactKey, ottochain: Record<string, unknown>): string {
@@ -51,14 +44,14 @@ function standIn(key: ArtifactKey, ottochain: Record<string, unknown>): string {
         const files: Record<string, string> = {};
         for (const j of TESSELLATION_JARS) files[`tessellation/${t}/${j}`] = `stand-in ${j}\n`;
         for (const j of METAGRAPH_JARS) files[`metagraph/${m}/${j}`] = `stand-in ${j}\n`;
-        return contentDir(files);
+        return filesDir(files);
     }
     if (key === "ottochain.genesisSource") {
         const files: Record<string, string> = {};
         for (const layer of ["gl0", "ml0"]) files[`${layer}/genesis.csv`] = fs.readFileSync(path.join(GENESIS_FIXTURES, layer, "genesis.csv"), "utf8");
-        return contentDir(files);
+        return filesDir(files);
     }
-    return path.join(contentDir({ "attestation.json": `${JSON.stringify({ standIn: "chainfleet offline harness: not a CCF attestation config" })}\n` }), "attestation.json");
+    return path.join(filesDir({ "attestation.json": `${JSON.stringify({ standIn: "chainfleet offline harness: not a CCF attestation config" })}\n` }), "attestation.json");
 }
 
 /**

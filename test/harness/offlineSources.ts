@@ -12,12 +12,11 @@
 // (fixed dates), so its URL and a checkout another process left are reused.
 // They reproduce a checkout's layout; they build nothing the systems run.
 import { execFileSync } from "child_process";
-import { createHash } from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { TESSELLATION_SOURCE_DEFAULTS } from "../../stacks/config/schema";
 import { gitRepo } from "../util/gitRepo";
+import { contentDir } from "./contentDir";
 
 interface StandIn {
     /** What it stands in for, in its one commit's message. */
@@ -59,19 +58,10 @@ export function offlineSource(upstream = "https://github.com/microsoft/scitt-ccf
     if (!s) throw new Error(`no offline stand-in for ${upstream}`);
     // One directory per stand-in content, the same in every process: its file:// URL is part of a
     // build command's triggers, so a second e2e `up` (another process) must see the same URL.
-    const key = createHash("sha256").update(JSON.stringify([upstream, s])).digest("hex").slice(0, 16);
-    const final = path.join(os.tmpdir(), "chainfleet-offline-sources", key);
-    if (fs.existsSync(path.join(final, ".git"))) {
-        const r = { url: `file://${final}`, ref: execFileSync("git", ["-C", final, "rev-parse", "HEAD"], { encoding: "utf8" }).trim() };
-        made.set(upstream, r);
-        return r;
-    }
-    fs.mkdirSync(path.dirname(final), { recursive: true });
-    const dir = fs.mkdtempSync(`${final}.partial-`);
-    const ref = gitRepo(dir, { date: "2026-01-01T00:00:00Z" }).commit(s.files, `offline stand-in of ${s.what}`);
-    // Whole or not at all; when another process made it meanwhile, theirs is the same commit.
-    try { fs.renameSync(dir, final); } catch { fs.rmSync(dir, { recursive: true, force: true }); }
-    const r = { url: `file://${final}`, ref };
+    const dir = contentDir("chainfleet-offline-sources", [upstream, s],
+        (d) => void gitRepo(d, { date: "2026-01-01T00:00:00Z" }).commit(s.files, `offline stand-in of ${s.what}`),
+        (d) => fs.existsSync(path.join(d, ".git")));
+    const r = { url: `file://${dir}`, ref: execFileSync("git", ["-C", dir, "rev-parse", "HEAD"], { encoding: "utf8" }).trim() };
     made.set(upstream, r);
     return r;
 }
